@@ -1,0 +1,21 @@
+"""Copy text where the user can paste it, locally or over SSH."""
+
+from __future__ import annotations
+
+import pyperclip
+from textual.app import App
+
+
+def copy(app: App, text: str) -> str:
+    """Copy ``text`` and say where it went.
+
+    The system clipboard (pyperclip) where there is one; otherwise, as over
+    SSH with no X display, the terminal's own clipboard through an OSC 52
+    escape sequence, which the terminal (or tmux) on the user's side receives.
+    """
+    try:
+        pyperclip.copy(text)
+    except Exception:  # pyperclip raises its own exception, or an OS error from xclip/xsel
+        app.copy_to_clipboard(text)
+        return "the terminal clipboard"
+    return "the clipboard"

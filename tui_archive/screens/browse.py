@@ -1,0 +1,354 @@
+"""The main screen: search box, report table, detail pane, status line."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Header, Input, Select, Static
+
+from .. import clipboard
+from ..messages import ListingCounted, ListingLoaded, PageLoaded, ReportAccessed, StoreFailed
+from ..safe import clean, safe_text
+from ..store import RELEVANCE, SORT_LABELS, SORTS, ArchiveError, Listing, Report, Store
+from ..widgets.detail import DetailPane
+from ..widgets.report_table import PAGE_SIZE, ReportTable
+from .report import ReportScreen
+
+ALL = "__all__"
+SEARCH_DEBOUNCE = 0.08  # seconds: one query per pause in typing, not per key
+
+
+def describe_failure(error: Exception) -> str:
+    if isinstance(error, ArchiveError):
+        return str(error)
+    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+        return "the archive is busy (locked by another program); try again"
+    if isinstance(error, sqlite3.Error):
+        return f"archive error: {error}"
+    return f"{type(error).__name__}: {error}"
+
+
+class BrowseScreen(Screen):
+    """Browse, search, sort and filter the archive."""
+
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search"),
+        Binding("escape", "leave_search", "To list", show=False),
+        Binding("enter", "access", "Access"),
+        Binding("y", "copy_id", "Copy ID"),
+        Binding("s", "cycle_sort", "Sort"),
+        Binding("S", "reverse_sort", "Reverse sort"),
+        Binding("c", "choose_category", "Category"),
+    ]
+
+    def __init__(self, store: Store, note: str = "") -> None:
+        super().__init__()
+        self.store = store
+        self.note = note
+        self.listing = Listing()
+        self.generation = 0
+        self.total: int | None = None
+        self.archive_total: int | None = None
+        self._search_timer: Timer | None = None
+        self._failure = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="toolbar"):
+            yield Input(placeholder="Search titles, summaries, bodies", id="search")
+            yield Select(
+                [(label, key) for key, label in SORT_LABELS.items() if key != RELEVANCE],
+                value="date",
+                allow_blank=False,
+                id="sort",
+                compact=True,
+            )
+            yield Select([("All categories", ALL)], value=ALL, allow_blank=False, id="category", compact=True)
+        with Horizontal(id="main"):
+            yield ReportTable(id="reports")
+            yield DetailPane(id="detail")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ReportTable).focus()
+        self.reload()
+
+    @property
+    def table(self) -> ReportTable:
+        return self.query_one(ReportTable)
+
+    # -- loading ------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Query the archive again for the current listing."""
+        self.generation += 1
+        table = self.table
+        table.sort_column = None if self.listing.effective_sort == RELEVANCE else self.listing.effective_sort
+        table.sort_descending = self._descending()
+        self._load_listing(self.listing, self.generation)
+
+    def _descending(self) -> bool:
+        sort = self.listing.effective_sort
+        natural = True if sort == RELEVANCE else SORTS[sort][1]
+        return natural != self.listing.reverse
+
+    @work(thread=True, exclusive=True, group="listing")
+    def _load_listing(self, listing: Listing, generation: int) -> None:
+        try:
+            rows = self.store.window(listing, 0, PAGE_SIZE)
+            self.post_message(ListingLoaded(generation, listing, rows))
+            total = self.store.count(listing)
+            filtered = listing.match is not None or listing.category is not None
+            archive_total = self.store.count() if filtered else total
+            categories = self.store.categories(listing)
+            self.post_message(ListingCounted(generation, total, archive_total, categories))
+        except Exception as error:  # shown in the status line; the app keeps running
+            self.post_message(StoreFailed(describe_failure(error)))
+
+    @work(thread=True, group="pages")
+    def _load_page(self, listing: Listing, generation: int, offset: int, limit: int) -> None:
+        try:
+            rows = self.store.window(listing, offset, limit)
+        except Exception as error:
+            self.post_message(StoreFailed(describe_failure(error)))
+            return
+        self.post_message(PageLoaded(generation, offset, rows))
+
+    @on(ListingLoaded)
+    def _listing_loaded(self, message: ListingLoaded) -> None:
+        if message.generation != self.generation:
+            return
+        self._failure = ""
+        self.total = None
+        self.table.reset(message.generation, message.rows)
+        if not message.rows:
+            self.query_one(DetailPane).show(None)
+        self._update_status()
+
+    @on(ListingCounted)
+    def _listing_counted(self, message: ListingCounted) -> None:
+        if message.generation != self.generation:
+            return
+        self.total = message.total
+        self.archive_total = message.archive_total
+        self.table.set_row_count(message.generation, message.total)
+        self._update_categories(message)
+        self._update_status()
+
+    @on(ReportTable.RowsWanted)
+    def _rows_wanted(self, message: ReportTable.RowsWanted) -> None:
+        if message.generation == self.generation:
+            self._load_page(self.listing, message.generation, message.offset, message.limit)
+
+    @on(PageLoaded)
+    def _page_loaded(self, message: PageLoaded) -> None:
+        self.table.add_page(message.generation, message.offset, message.rows)
+
+    @on(StoreFailed)
+    def _store_failed(self, message: StoreFailed) -> None:
+        self._failure = message.reason
+        self._update_status()
+        self.notify(clean(message.reason), severity="error", markup=False)
+
+    # -- status and widgets ------------------------------------------------------------
+
+    def _update_categories(self, message: ListingCounted) -> None:
+        select = self.query_one("#category", Select)
+        if select.expanded:
+            return
+        options = [(f"All categories ({message.total if self.listing.category is None else '…'})", ALL)]
+        if self.listing.category is not None:
+            options[0] = ("All categories", ALL)
+        options += [
+            (Text.assemble(safe_text(category.name), f" ({category.count})"), category.name)
+            for category in message.categories
+            if category.name is not None
+        ]
+        current = self.listing.category or ALL
+        if current not in {value for _, value in options}:
+            options.append((safe_text(current), current))
+        with select.prevent(Select.Changed):
+            select.set_options(options)
+            select.value = current
+
+    def _update_status(self) -> None:
+        listing = self.listing
+        parts: list[Text | str] = []
+        if self._failure:
+            parts.append(Text(clean(self._failure), style="bold red"))
+        elif self.total is None:
+            parts.append("searching…" if listing.match else "loading…")
+        else:
+            noun = "report" if self.total == 1 else "reports"
+            if listing.match is None and listing.category is None:
+                parts.append(f"{self.total} {noun}")
+            else:
+                text = Text(f"{self.total} of {self.archive_total}")
+                if listing.category is not None:
+                    text.append(" in ")
+                    text.append(safe_text(listing.category))
+                if listing.match is not None:
+                    text.append(" match '")
+                    text.append(safe_text(listing.text.strip()))
+                    text.append("'")
+                parts.append(text)
+                if self.total == 0 and listing.match is not None:
+                    parts.append(Text("try fewer words, or a prefix like magn*", style="dim"))
+        sort = SORT_LABELS[listing.effective_sort]
+        parts.append(f"sorted by {sort} {'▼' if self._descending() else '▲'}")
+        if self.store.readonly:
+            parts.append(Text("read-only: views are not counted", style="yellow"))
+        if self.note:
+            parts.append(Text(clean(self.note), style="dim"))
+        self.query_one("#status", Static).update(Text("  ·  ").join(Text(p) if isinstance(p, str) else p for p in parts))
+
+    # -- events ------------------------------------------------------------------------
+
+    @on(ReportTable.RowHighlighted)
+    def _row_highlighted(self, message: ReportTable.RowHighlighted) -> None:
+        if message.report is not None or self.table.row_count == 0:
+            self.query_one(DetailPane).show(message.report)
+
+    @on(ReportTable.RowSelected)
+    def _row_selected(self, message: ReportTable.RowSelected) -> None:
+        self.open_report(message.report)
+
+    @on(ReportTable.HeaderSelected)
+    def _header_selected(self, message: ReportTable.HeaderSelected) -> None:
+        if self.listing.effective_sort == message.column:
+            self.action_reverse_sort()
+        else:
+            self._set_sort(message.column)
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, message: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self._apply_search(message.value))
+
+    def _apply_search(self, text: str) -> None:
+        listing = replace(self.listing, text=text)
+        had_text = self.listing.match is not None
+        has_text = listing.match is not None
+        if has_text and not had_text and listing.sort in (None, "date") and not listing.reverse:
+            listing = replace(listing, sort=RELEVANCE)
+        elif had_text and not has_text and listing.sort == RELEVANCE:
+            listing = replace(listing, sort="date", reverse=False)
+        if listing != self.listing:
+            self.listing = listing
+            self._show_sort()
+            self.reload()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.table.focus()
+
+    @on(Select.Changed, "#sort")
+    def _sort_chosen(self, message: Select.Changed) -> None:
+        if isinstance(message.value, str) and message.value != self.listing.effective_sort:
+            self._set_sort(message.value)
+
+    @on(Select.Changed, "#category")
+    def _category_chosen(self, message: Select.Changed) -> None:
+        category = None if message.value == ALL else str(message.value)
+        if category != self.listing.category:
+            self.listing = replace(self.listing, category=category)
+            self.reload()
+        self.table.focus()
+
+    @on(Button.Pressed, "#access")
+    def _access_pressed(self) -> None:
+        self.action_access()
+
+    # -- actions -----------------------------------------------------------------------
+
+    def _set_sort(self, sort: str) -> None:
+        self.listing = replace(self.listing, sort=sort, reverse=False)
+        self._show_sort()
+        self.reload()
+
+    def _show_sort(self) -> None:
+        """Show the listing's sort in the sort control, without it counting as a choice."""
+        select = self.query_one("#sort", Select)
+        sort = self.listing.effective_sort
+        options = [(label, key) for key, label in SORT_LABELS.items() if key != RELEVANCE or self.listing.match]
+        with select.prevent(Select.Changed):
+            select.set_options(options)
+            select.value = sort
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_leave_search(self) -> None:
+        self.table.focus()
+
+    def action_access(self) -> None:
+        report = self.table.highlighted
+        if report is not None:
+            self.open_report(report)
+
+    def action_copy_id(self) -> None:
+        report = self.table.highlighted
+        if report is None:
+            self.notify("No report highlighted", severity="warning")
+            return
+        copy_report_id(self, report)
+
+    def action_cycle_sort(self) -> None:
+        keys = [key for key in SORT_LABELS if key != RELEVANCE or self.listing.match]
+        current = self.listing.effective_sort
+        self._set_sort(keys[(keys.index(current) + 1) % len(keys)])
+
+    def action_reverse_sort(self) -> None:
+        self.listing = replace(self.listing, reverse=not self.listing.reverse)
+        self.reload()
+
+    def action_choose_category(self) -> None:
+        select = self.query_one("#category", Select)
+        select.focus()
+        select.expanded = True
+
+    # -- ACCESS --------------------------------------------------------------------------
+
+    def open_report(self, report: Report) -> None:
+        """Open the report screen and count one view in the file."""
+        self.app.push_screen(ReportScreen(report))
+        if self.store.readonly:
+            return
+        self._count_view(report.id)
+
+    @work(thread=True, group="access")
+    def _count_view(self, report_id: str) -> None:
+        try:
+            report = self.store.access(report_id)
+        except Exception as error:  # disk full, locked: the app keeps running
+            self.post_message(StoreFailed(f"view not counted: {describe_failure(error)}"))
+            return
+        if report is not None:
+            self.post_message(ReportAccessed(report))
+
+    @on(ReportAccessed)
+    def _report_accessed(self, message: ReportAccessed) -> None:
+        report = message.report
+        self.table.update_report(report)
+        highlighted = self.table.highlighted
+        if highlighted is not None and highlighted.id == report.id:
+            self.query_one(DetailPane).show(report)
+        for screen in self.app.screen_stack:
+            if isinstance(screen, ReportScreen) and screen.report.id == report.id:
+                screen.show(report)
+
+
+def copy_report_id(screen: Screen, report: Report) -> None:
+    """Copy a report's ID and say so."""
+    where = clipboard.copy(screen.app, report.id)
+    screen.notify(f"Copied {clean(report.id)} to {where}", markup=False)

@@ -1,0 +1,80 @@
+"""One report, opened with ACCESS: everything the archive holds about it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static
+
+from ..safe import clean, safe_text
+from ..store import Report
+from ..widgets.detail import report_meta
+
+
+class ReportScreen(Screen):
+    """Title, ID, category, date, views, summary, body (as Markdown) and link."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Back to list"),
+        Binding("y", "copy_id", "Copy ID"),
+        Binding("up,k", "scroll_up", "Scroll up", show=False),
+        Binding("down,j", "scroll_down", "Scroll down", show=False),
+        Binding("home,g", "scroll_home", "Top", show=False),
+        Binding("end,G", "scroll_end", "Bottom", show=False),
+    ]
+
+    def __init__(self, report: Report) -> None:
+        super().__init__()
+        self.report = report
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="report"):
+            yield Static(id="report-title")
+            yield Static(id="report-meta")
+            yield Static(id="report-summary")
+            yield Markdown(id="report-body")
+            yield Static(id="report-link")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show(self.report)
+        self.query_one("#report").focus()
+
+    def show(self, report: Report) -> None:
+        """Show the report (again, when its view has been counted)."""
+        self.report = report
+        self.query_one("#report-title", Static).update(safe_text(report.title))
+        self.query_one("#report-meta", Static).update(report_meta(report))
+        self.query_one("#report-summary", Static).update(
+            safe_text(report.summary or "(no summary)", multiline=True)
+        )
+        body = self.query_one("#report-body", Markdown)
+        body.display = bool(report.body)
+        body.update(clean(report.body, multiline=True))
+        link = self.query_one("#report-link", Static)
+        link.display = bool(report.url)
+        link.update(Text.assemble(("Link: ", "bold"), safe_text(report.url)))
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def action_copy_id(self) -> None:
+        from .browse import copy_report_id
+
+        copy_report_id(self, self.report)
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#report").scroll_up()
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#report").scroll_down()
+
+    def action_scroll_home(self) -> None:
+        self.query_one("#report").scroll_home()
+
+    def action_scroll_end(self) -> None:
+        self.query_one("#report").scroll_end()

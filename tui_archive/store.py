@@ -1,0 +1,429 @@
+"""The archive: one SQLite file, and every line of SQL the application runs.
+
+The file stays a standard sqlite-utils database (table ``reports``, FTS5 table
+``reports_fts`` with external content), so the ``sqlite-utils`` CLI and
+Datasette open it as it is, and rows they write show up here.
+
+This module must never import Textual: the CLI, the importers and the
+benchmarks use it headless, and the TUI calls it from worker threads.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from .query import fts_expression
+
+SCHEMA_VERSION = 1
+DEFAULT_NAME = "Report Archive"
+BUSY_TIMEOUT_MS = 5000
+_POOL_SIZE = 4
+
+COLUMNS = ("id", "title", "category", "date", "views", "summary", "body", "url")
+
+
+class ArchiveError(Exception):
+    """A problem with the archive file, worded for the person using the app."""
+
+
+class ReadOnlyArchive(ArchiveError):
+    """The archive can be browsed but not written."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """One analysis report, as stored."""
+
+    id: str
+    title: str
+    category: str | None = None
+    date: str | None = None
+    views: int = 0
+    summary: str | None = None
+    body: str | None = None
+    url: str | None = None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Report:
+        return cls(**{name: row[name] for name in COLUMNS})
+
+
+# Each sort key: the ORDER BY expression, and whether it reads best descending.
+SORTS: dict[str, tuple[str, bool]] = {
+    "date": ("reports.date", True),
+    "title": ("reports.title COLLATE NOCASE", False),
+    "category": ("reports.category COLLATE NOCASE", False),
+    "views": ("reports.views", True),
+    "id": ("reports.id", False),
+}
+RELEVANCE = "relevance"
+SORT_LABELS = {
+    RELEVANCE: "Best match",
+    "date": "Date",
+    "title": "Title",
+    "category": "Category",
+    "views": "Views",
+    "id": "ID",
+}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What to list: search text, a category, and an order.
+
+    ``sort=None`` means relevance while there is search text, newest first
+    otherwise. ``reverse`` flips the sort's natural direction (newest first,
+    most viewed first, A to Z, best match first).
+    """
+
+    text: str = ""
+    category: str | None = None
+    sort: str | None = None
+    reverse: bool = False
+
+    @property
+    def match(self) -> str | None:
+        return fts_expression(self.text)
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort is None or (self.sort == RELEVANCE and self.match is None):
+            return RELEVANCE if self.match is not None else "date"
+        return self.sort
+
+
+@dataclass
+class Category:
+    name: str | None
+    count: int
+
+
+_TRIGGERS = """
+CREATE TRIGGER reports_ai AFTER INSERT ON reports BEGIN
+  INSERT INTO reports_fts (rowid, title, summary, body)
+  VALUES (new.rowid, new.title, new.summary, new.body);
+END;
+CREATE TRIGGER reports_ad AFTER DELETE ON reports BEGIN
+  INSERT INTO reports_fts (reports_fts, rowid, title, summary, body)
+  VALUES ('delete', old.rowid, old.title, old.summary, old.body);
+END;
+-- Only the indexed columns: counting a view must stay a one-row write.
+CREATE TRIGGER reports_au AFTER UPDATE OF title, summary, body ON reports BEGIN
+  INSERT INTO reports_fts (reports_fts, rowid, title, summary, body)
+  VALUES ('delete', old.rowid, old.title, old.summary, old.body);
+  INSERT INTO reports_fts (rowid, title, summary, body)
+  VALUES (new.rowid, new.title, new.summary, new.body);
+END;
+"""
+
+_INDEXES = {
+    "idx_reports_date": "reports (date, id)",
+    "idx_reports_title": "reports (title COLLATE NOCASE, id)",
+    "idx_reports_category": "reports (category COLLATE NOCASE, id)",
+    "idx_reports_views": "reports (views, id)",
+    "idx_reports_category_date": "reports (category, date, id)",
+}
+
+_UPSERT = f"""
+INSERT INTO reports ({", ".join(COLUMNS)})
+VALUES (:id, :title, :category, :date, coalesce(:views, 0), :summary, :body, :url)
+ON CONFLICT (id) DO UPDATE SET
+  title = excluded.title,
+  category = coalesce(:category, category),
+  date = coalesce(:date, date),
+  views = coalesce(:views, views),
+  summary = coalesce(:summary, summary),
+  body = coalesce(:body, body),
+  url = coalesce(:url, url)
+"""
+
+
+def _migrate_to_1(db: sqlite_utils.Database) -> None:
+    """Create the archive, or adopt a ``reports`` table another program made."""
+    db.execute("CREATE TABLE IF NOT EXISTS archive_meta (key TEXT PRIMARY KEY, value TEXT)")
+    table = db["reports"]
+    if not table.exists():
+        table.create(
+            {
+                "id": str,
+                "title": str,
+                "category": str,
+                "date": str,
+                "views": int,
+                "summary": str,
+                "body": str,
+                "url": str,
+            },
+            pk="id",
+            not_null={"title", "views"},
+            defaults={"views": 0},
+        )
+    else:
+        missing = {c: (int if c == "views" else str) for c in COLUMNS if c not in table.columns_dict}
+        if "id" in missing or "title" in missing:
+            raise ArchiveError("its reports table has no id or title column")
+        if missing:
+            table.add_missing_columns([missing])
+    for name in ("reports_ai", "reports_ad", "reports_au"):
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    if not db["reports_fts"].exists():
+        table.enable_fts(["title", "summary", "body"], tokenize="unicode61 remove_diacritics 2")
+    db.conn.executescript(_TRIGGERS)
+    db.execute("INSERT INTO reports_fts (reports_fts) VALUES ('rebuild')")
+    for name, target in _INDEXES.items():
+        db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
+
+
+# Index i upgrades an archive from schema version i to i + 1.
+MIGRATIONS = [_migrate_to_1]
+
+
+class Store:
+    """An open archive. Safe to share between threads: each call borrows a connection."""
+
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+        self.path = Path(path)
+        self._pool: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self.readonly = False
+        if not self.path.exists():
+            if not create:
+                raise ArchiveError(f"{self.path}: no such archive")
+            if not self.path.parent.is_dir():
+                raise ArchiveError(f"{self.path}: directory {self.path.parent} does not exist")
+        elif not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
+            self.readonly = True
+        try:
+            self._prepare()
+        except sqlite3.DatabaseError as error:
+            self.close()
+            raise ArchiveError(f"{self.path}: {_explain(error)}") from error
+
+    # -- connections ---------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        if self.readonly:
+            uri = self.path.resolve().as_uri() + "?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return conn
+
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """Borrow a connection for the current thread; it goes back to the pool after."""
+        with self._lock:
+            conn = self._pool.pop() if self._pool else None
+        if conn is None:
+            conn = self._open()
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:
+                conn.rollback()
+            with self._lock:
+                if len(self._pool) < _POOL_SIZE:
+                    self._pool.append(conn)
+                    conn = None
+            if conn is not None:
+                conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: all of it lands, or none of it."""
+        self._check_writable()
+        with self.connection() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, []
+        for conn in pool:
+            conn.close()
+
+    def _check_writable(self) -> None:
+        if self.readonly:
+            raise ReadOnlyArchive(f"{self.path} is read-only")
+
+    def _prepare(self) -> None:
+        with self.connection() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise ArchiveError(
+                    f"{self.path} was written by a newer tui-archive (schema {version}); please upgrade"
+                )
+            if self.readonly:
+                if version < SCHEMA_VERSION:
+                    raise ArchiveError(f"{self.path} needs an upgrade but is read-only")
+                return
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            if version == SCHEMA_VERSION:
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                db = sqlite_utils.Database(conn)
+                for migrate in MIGRATIONS[version:]:
+                    migrate(db)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+
+    # -- archive facts -------------------------------------------------------
+
+    def name(self) -> str:
+        with self.connection() as conn:
+            row = conn.execute("SELECT value FROM archive_meta WHERE key = 'name'").fetchone()
+        return row[0] if row and row[0] else DEFAULT_NAME
+
+    def set_name(self, name: str) -> None:
+        with self.transaction() as conn:
+            _set_meta(conn, "name", name)
+
+    # -- listing ---------------------------------------------------------------
+
+    @staticmethod
+    def _from_where(listing: Listing) -> tuple[str, list[Any]]:
+        params: list[Any] = []
+        if listing.match is not None:
+            sql = (
+                "FROM reports_fts JOIN reports ON reports.rowid = reports_fts.rowid"
+                " WHERE reports_fts MATCH ?"
+            )
+            params.append(listing.match)
+        else:
+            sql = "FROM reports WHERE 1"
+        if listing.category is not None:
+            sql += " AND reports.category = ?"
+            params.append(listing.category)
+        return sql, params
+
+    @staticmethod
+    def _order_by(listing: Listing) -> str:
+        sort = listing.effective_sort
+        if sort == RELEVANCE:
+            direction = "DESC" if listing.reverse else "ASC"
+            return f"ORDER BY reports_fts.rank {direction}, reports.id"
+        expression, natural_descending = SORTS[sort]
+        descending = natural_descending != listing.reverse
+        direction = "DESC" if descending else "ASC"
+        return f"ORDER BY {expression} {direction}, reports.id {direction}"
+
+    def count(self, listing: Listing = Listing()) -> int:
+        """How many reports the listing holds."""
+        from_where, params = self._from_where(listing)
+        with self.connection() as conn:
+            return conn.execute(f"SELECT count(*) {from_where}", params).fetchone()[0]
+
+    def window(self, listing: Listing, offset: int, limit: int) -> list[Report]:
+        """One window of the listing, in its order: ``limit`` reports from ``offset``."""
+        from_where, params = self._from_where(listing)
+        sql = f"SELECT reports.* {from_where} {self._order_by(listing)} LIMIT ? OFFSET ?"
+        with self.connection() as conn:
+            rows = conn.execute(sql, [*params, limit, offset]).fetchall()
+        return [Report.from_row(row) for row in rows]
+
+    def categories(self, listing: Listing = Listing()) -> list[Category]:
+        """Each category in the listing (ignoring its own category filter) with its count."""
+        from_where, params = self._from_where(Listing(text=listing.text))
+        sql = (
+            f"SELECT reports.category AS name, count(*) AS n {from_where}"
+            " GROUP BY reports.category ORDER BY reports.category COLLATE NOCASE"
+        )
+        with self.connection() as conn:
+            return [Category(row["name"], row["n"]) for row in conn.execute(sql, params)]
+
+    # -- single reports --------------------------------------------------------
+
+    def get(self, report_id: str) -> Report | None:
+        with self.connection() as conn:
+            row = conn.execute("SELECT * FROM reports WHERE id = ?", [report_id]).fetchone()
+        return Report.from_row(row) if row else None
+
+    def access(self, report_id: str) -> Report | None:
+        """Count one view of a report and return it as it now stands.
+
+        One UPDATE ... RETURNING: the increment happens inside SQLite, so no
+        view is lost when several sessions access the same report at once.
+        """
+        self._check_writable()
+        with self.connection() as conn:
+            rows = conn.execute(
+                "UPDATE reports SET views = views + 1 WHERE id = ? RETURNING *", [report_id]
+            ).fetchall()
+        return Report.from_row(rows[0]) if rows else None
+
+    # -- writing ---------------------------------------------------------------
+
+    @contextmanager
+    def writer(self) -> Iterator[Writer]:
+        """Upsert many reports in one transaction; an exception undoes all of it."""
+        with self.transaction() as conn:
+            writer = Writer(conn)
+            yield writer
+            writer.flush()
+
+
+@dataclass
+class Writer:
+    """Writes reports inside one transaction (see :meth:`Store.writer`)."""
+
+    conn: sqlite3.Connection
+    written: int = 0
+    _batch: list[dict[str, Any]] = field(default_factory=list)
+
+    def upsert(self, record: dict[str, Any]) -> None:
+        """Insert a report, or update the one with its ID (fields left out keep their value)."""
+        self._batch.append({name: record.get(name) for name in COLUMNS})
+        if len(self._batch) >= 1000:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._batch:
+            self.conn.executemany(_UPSERT, self._batch)
+            self.written += len(self._batch)
+            self._batch.clear()
+
+    def set_name(self, name: str) -> None:
+        _set_meta(self.conn, "name", name)
+
+
+def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute(
+        "INSERT INTO archive_meta (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+
+
+def _explain(error: sqlite3.DatabaseError) -> str:
+    message = str(error)
+    if "not a database" in message:
+        return "not an SQLite archive (or the file is damaged)"
+    if "malformed" in message:
+        return "the archive file is damaged"
+    if "locked" in message:
+        return "the archive is locked by another program; try again in a moment"
+    if "readonly" in message or "read-only" in message:
+        return "the archive is read-only"
+    return message
+

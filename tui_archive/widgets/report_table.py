@@ -1,0 +1,317 @@
+"""A table of reports that holds only the rows near the screen.
+
+It draws with the Line API (as Toolong does for huge logs): the virtual height
+is the number of results, ``render_line`` draws only visible rows, and rows
+come from a small LRU cache of pages. A missing page is asked for with
+:class:`ReportTable.RowsWanted`; the screen fetches it in a worker and hands
+it back with :meth:`ReportTable.add_page`. The table itself never touches the
+database, and memory does not grow with the size of the archive.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..safe import fit
+from ..store import Report
+
+PAGE_SIZE = 100
+MAX_PAGES = 40  # at most 4,000 rows held, whatever the archive's size
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int | None  # None: takes the width that is left
+    right: bool = False
+
+
+COLUMNS = (
+    Column("id", "ID", 10),
+    Column("title", "Title", None),
+    Column("category", "Category", 14),
+    Column("date", "Date", 10),
+    Column("views", "Views", 6, right=True),
+)
+GAP = 1
+
+
+class ReportTable(ScrollView, can_focus=True):
+    """Reports in rows, a header that sorts, and a row cursor."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,g", "first", "First report", show=False),
+        Binding("end,G", "last", "Last report", show=False),
+        Binding("enter", "select", "Access", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "report-table--header",
+        "report-table--sorted",
+        "report-table--cursor",
+        "report-table--even-row",
+        "report-table--loading",
+    }
+
+    cursor_row: reactive[int] = reactive(0, always_update=True)
+    """Index of the highlighted row in the listing."""
+
+    class RowHighlighted(Message):
+        """The cursor moved to a row (``report`` is None while the row loads)."""
+
+        def __init__(self, row: int, report: Report | None) -> None:
+            super().__init__()
+            self.row = row
+            self.report = report
+
+    class RowSelected(Message):
+        """Enter, or a click on the highlighted row."""
+
+        def __init__(self, row: int, report: Report) -> None:
+            super().__init__()
+            self.row = row
+            self.report = report
+
+    class HeaderSelected(Message):
+        """A column header was clicked."""
+
+        def __init__(self, column: str) -> None:
+            super().__init__()
+            self.column = column
+
+    class RowsWanted(Message):
+        """Rows ``offset``..``offset + limit`` of listing ``generation`` are needed on screen."""
+
+        def __init__(self, generation: int, offset: int, limit: int) -> None:
+            super().__init__()
+            self.generation = generation
+            self.offset = offset
+            self.limit = limit
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.generation = 0
+        self.row_count = 0
+        self.sort_column: str | None = None
+        self.sort_descending = False
+        self._pages: OrderedDict[int, list[Report]] = OrderedDict()
+        self._pending: set[int] = set()
+
+    # -- data in ------------------------------------------------------------------
+
+    def reset(self, generation: int, first_page: list[Report], row_count: int | None = None) -> None:
+        """Show a new listing: its first page now, its size when known."""
+        self.generation = generation
+        self._pages.clear()
+        self._pending.clear()
+        self._pages[0] = first_page
+        self.row_count = len(first_page) if row_count is None else row_count
+        self._update_virtual_size()
+        self.scroll_to(y=0, animate=False)
+        self.cursor_row = 0
+        self.refresh()
+
+    def set_row_count(self, generation: int, row_count: int) -> None:
+        """The listing's size, known once counted (after the first page is on screen)."""
+        if generation != self.generation:
+            return
+        self.row_count = row_count
+        self._update_virtual_size()
+        if self.cursor_row >= row_count:
+            self.cursor_row = max(0, row_count - 1)
+        self.refresh()
+
+    def add_page(self, generation: int, offset: int, rows: list[Report]) -> None:
+        """Rows fetched for :class:`RowsWanted`."""
+        if generation != self.generation:
+            return
+        page = offset // PAGE_SIZE
+        self._pending.discard(page)
+        self._pages[page] = rows
+        self._pages.move_to_end(page)
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        if page == self.cursor_row // PAGE_SIZE:
+            self.post_message(self.RowHighlighted(self.cursor_row, self.report_at(self.cursor_row)))
+        self.refresh()
+
+    def update_report(self, report: Report) -> None:
+        """Show a changed report (a new view count, say) wherever it is held."""
+        for rows in self._pages.values():
+            for index, held in enumerate(rows):
+                if held.id == report.id:
+                    rows[index] = report
+        self.refresh()
+
+    def report_at(self, row: int) -> Report | None:
+        """The report at ``row`` if it is held, else None."""
+        rows = self._pages.get(row // PAGE_SIZE)
+        if rows is None:
+            return None
+        index = row % PAGE_SIZE
+        return rows[index] if index < len(rows) else None
+
+    @property
+    def held_rows(self) -> int:
+        """How many rows the table holds in memory."""
+        return sum(len(rows) for rows in self._pages.values())
+
+    @property
+    def highlighted(self) -> Report | None:
+        return self.report_at(self.cursor_row) if self.row_count else None
+
+    # -- cursor and scrolling -------------------------------------------------------
+
+    @property
+    def _visible_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(0, self.row_count + 1)
+
+    def validate_cursor_row(self, row: int) -> int:
+        return max(0, min(row, self.row_count - 1)) if self.row_count else 0
+
+    def watch_cursor_row(self, row: int) -> None:
+        top = round(self.scroll_y)
+        if row < top:
+            self.scroll_to(y=row, animate=False)
+        elif row >= top + self._visible_rows:
+            self.scroll_to(y=row - self._visible_rows + 1, animate=False)
+        self.refresh()
+        self.post_message(self.RowHighlighted(row, self.report_at(row)))
+
+    def action_cursor_up(self) -> None:
+        self.cursor_row -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor_row += 1
+
+    def action_page_up(self) -> None:
+        self.cursor_row -= self._visible_rows
+
+    def action_page_down(self) -> None:
+        self.cursor_row += self._visible_rows
+
+    def action_first(self) -> None:
+        self.cursor_row = 0
+
+    def action_last(self) -> None:
+        self.cursor_row = self.row_count - 1
+
+    def action_select(self) -> None:
+        report = self.highlighted
+        if report is not None:
+            self.post_message(self.RowSelected(self.cursor_row, report))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            column = self._column_at(offset.x)
+            if column is not None:
+                self.post_message(self.HeaderSelected(column))
+            return
+        row = round(self.scroll_y) + offset.y - 1
+        if row >= self.row_count:
+            return
+        if row == self.cursor_row:
+            self.action_select()
+        else:
+            self.cursor_row = row
+
+    # -- drawing --------------------------------------------------------------------
+
+    def _widths(self, total: int) -> list[int]:
+        fixed = sum(c.width or 0 for c in COLUMNS) + GAP * (len(COLUMNS) - 1)
+        flexible = max(8, total - fixed - 1)
+        return [c.width if c.width is not None else flexible for c in COLUMNS]
+
+    def _column_at(self, x: int) -> str | None:
+        left = 1
+        for column, width in zip(COLUMNS, self._widths(self.scrollable_content_region.width)):
+            if left <= x < left + width + GAP:
+                return column.key
+            left += width + GAP
+        return None
+
+    def _line(self, cells: list[str], style: Style, width: int) -> Strip:
+        text = " " + (" " * GAP).join(cells)
+        return Strip([Segment(fit(text, width) if len(text) > width else text.ljust(width), style)])
+
+    def _header(self, width: int) -> Strip:
+        style = self.get_component_rich_style("report-table--header")
+        segments = [Segment(" ", style)]
+        for index, (column, cell_width) in enumerate(zip(COLUMNS, self._widths(width))):
+            label = column.label
+            cell_style = style
+            if column.key == self.sort_column:
+                label += " ▼" if self.sort_descending else " ▲"
+                cell_style = style + self.get_component_rich_style("report-table--sorted")
+            text = fit(label, cell_width)
+            if column.right:
+                text = text.strip().rjust(cell_width)
+            segments.append(Segment(text, cell_style))
+            if index < len(COLUMNS) - 1:
+                segments.append(Segment(" " * GAP, style))
+        return Strip(segments).adjust_cell_length(width, style)
+
+    def _cells(self, report: Report, widths: list[int]) -> list[str]:
+        values = {
+            "id": report.id,
+            "title": report.title,
+            "category": report.category,
+            "date": report.date,
+            "views": str(report.views),
+        }
+        cells = []
+        for column, width in zip(COLUMNS, widths):
+            text = fit(values[column.key], width)
+            cells.append(text.strip().rjust(width) if column.right else text)
+        return cells
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            return self._header(width)
+        row = round(self.scroll_y) + y - 1
+        if row >= self.row_count:
+            return Strip.blank(width, base)
+        report = self.report_at(row)
+        if report is None:
+            self._want(row)
+            style = base + self.get_component_rich_style("report-table--loading")
+            return self._line(["…"], style, width)
+        style = base
+        if row % 2:
+            style += self.get_component_rich_style("report-table--even-row")
+        if row == self.cursor_row:
+            style += self.get_component_rich_style("report-table--cursor")
+        return self._line(self._cells(report, self._widths(width)), style, width)
+
+    def _want(self, row: int) -> None:
+        page = row // PAGE_SIZE
+        if page not in self._pending:
+            self._pending.add(page)
+            self.post_message(self.RowsWanted(self.generation, page * PAGE_SIZE, PAGE_SIZE))
+
+    def on_resize(self) -> None:
+        self._update_virtual_size()
