@@ -58,7 +58,7 @@ class ReportTable(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("home,g", "first", "First report", show=False),
         Binding("end,G", "last", "Last report", show=False),
-        Binding("enter", "select", "Access", show=False),
+        Binding("enter", "select", "Access"),
     ]
 
     COMPONENT_CLASSES = {

@@ -1,0 +1,184 @@
+"""The ``tui-archive`` command: the app, and commands for scripts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+
+import click
+
+from . import __version__
+from .importers import ImportFailed, import_files
+from .location import ENV_VAR, resolve
+from .safe import clean
+from .store import RELEVANCE, SORTS, ArchiveError, Listing, Report, Store
+
+db_option = click.option(
+    "--db",
+    "db",
+    envvar=ENV_VAR,
+    type=click.Path(dir_okay=False),
+    help=f"Archive file (default: ./archive.db, else your own archive). Also ${ENV_VAR}.",
+)
+
+
+def _open(db: str | None, *, create: bool = False) -> tuple[Store, str]:
+    try:
+        location = resolve(db)
+        return Store(location.path, create=create), location.note
+    except ArchiveError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot open the archive: {error.strerror or error}") from None
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@db_option
+@click.version_option(__version__, prog_name="tui-archive")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """Browse an archive of analysis reports. With no command, start the app."""
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+    if ctx.invoked_subcommand is not None:
+        return
+    from .app import ArchiveApp  # Textual loads only for the app itself
+
+    store, note = _open(db, create=False)
+    try:
+        ArchiveApp(store, note).run()
+    finally:
+        store.close()
+
+
+def _db(ctx: click.Context, db: str | None) -> str | None:
+    return db or ctx.obj.get("db")
+
+
+@cli.command()
+@click.argument("query", required=False, default="")
+@click.option("--category", "-c", help="Only reports in this category.")
+@click.option(
+    "--sort",
+    type=click.Choice([RELEVANCE, *SORTS]),
+    help="Order (default: relevance with a query, else newest first).",
+)
+@click.option("--reverse", is_flag=True, help="Reverse the order.")
+@click.option("--limit", "-n", type=click.IntRange(min=0), default=50, show_default=True, help="At most this many.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many first.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one array of reports).")
+@db_option
+@click.pass_context
+def search(
+    ctx: click.Context,
+    query: str,
+    category: str | None,
+    sort: str | None,
+    reverse: bool,
+    limit: int,
+    offset: int,
+    as_json: bool,
+    db: str | None,
+) -> None:
+    """List reports matching QUERY (words, "phrases", prefix*), like the search box."""
+    store, _ = _open(_db(ctx, db))
+    try:
+        listing = Listing(text=query, category=category, sort=sort, reverse=reverse)
+        reports = store.window(listing, offset, limit)
+        total = store.count(listing)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps([asdict(report) for report in reports], ensure_ascii=False, indent=2))
+        return
+    for report in reports:
+        click.echo(
+            "\t".join(clean(value) for value in (report.id, report.date, report.views, report.category, report.title))
+        )
+    shown = f"{len(reports)} of {total}" if len(reports) < total else str(total)
+    noun = "report" if total == 1 else "reports"
+    click.echo(f"{shown} {noun}", err=True)
+
+
+@cli.command()
+@click.argument("report_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--no-count", is_flag=True, help="Do not count this as a view.")
+@db_option
+@click.pass_context
+def show(ctx: click.Context, report_id: str, as_json: bool, no_count: bool, db: str | None) -> None:
+    """Print one report and count one view of it, as ACCESS does in the app."""
+    store, _ = _open(_db(ctx, db))
+    note = ""
+    try:
+        if no_count:
+            report = store.get(report_id)
+        elif store.readonly:
+            report = store.get(report_id)
+            note = "the archive is read-only: this view was not counted"
+        else:
+            report = store.access(report_id)
+    except ArchiveError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        store.close()
+    if report is None:
+        raise click.ClickException(f"no report with ID {clean(report_id)!r}")
+    if as_json:
+        click.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_report(report))
+    if note:
+        click.echo(note, err=True)
+
+
+def format_report(report: Report) -> str:
+    lines = [
+        clean(report.title),
+        " · ".join(
+            [clean(report.id), clean(report.category or "no category"), clean(report.date or "no date")]
+            + [f"{report.views} view" + ("" if report.views == 1 else "s")]
+        ),
+        "",
+        clean(report.summary or "(no summary)", multiline=True),
+    ]
+    if report.body:
+        lines += ["", clean(report.body, multiline=True)]
+    if report.url:
+        lines += ["", f"Link: {clean(report.url)}"]
+    return "\n".join(lines)
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.option("--skip-bad", is_flag=True, help="Import the good records and list the bad ones.")
+@db_option
+@click.pass_context
+def import_(ctx: click.Context, files: tuple[str, ...], skip_bad: bool, db: str | None) -> None:
+    """Import reports from archive pages, CSV, JSON or JSON Lines files (upsert by ID).
+
+    All or nothing: if any record is bad, nothing is written (unless --skip-bad).
+    """
+    store, _ = _open(_db(ctx, db), create=True)
+    try:
+        result = import_files(store, files, skip_bad=skip_bad)
+    except ImportFailed as failure:
+        for problem in failure.problems:
+            click.echo(f"error: {clean(str(problem))}", err=True)
+        raise click.ClickException("nothing was imported; the archive is as it was") from None
+    except ArchiveError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        store.close()
+    for problem in result.problems:
+        click.echo(f"skipped: {clean(str(problem))}", err=True)
+    noun = "report" if result.written == 1 else "reports"
+    click.echo(f"imported {result.written} {noun} into {store.path}")
+
+
+def main() -> None:
+    try:
+        cli(obj={})
+    except KeyboardInterrupt:
+        sys.exit(130)
