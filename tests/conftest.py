@@ -1,0 +1,63 @@
+"""Shared fixtures: archives in temporary folders, never the committed archive.db."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tui_archive.importers import import_files
+from tui_archive.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_PAGE = ROOT / "tui_archive" / "data" / "global-analysis-archive.txt"
+COMMITTED_ARCHIVE = ROOT / "archive.db"
+
+# The seed page's reports, newest first, as a reader of the page sees them.
+SEED_IDS = ["RPT-1045", "RPT-1279", "RPT-363", "RPT-280"]
+
+
+@pytest.fixture
+def seed_page() -> Path:
+    return SEED_PAGE
+
+
+@pytest.fixture
+def archive_path(tmp_path: Path) -> Path:
+    """A copy of the committed sample archive, safe to write to."""
+    path = tmp_path / "archive.db"
+    shutil.copyfile(COMMITTED_ARCHIVE, path)
+    return path
+
+
+@pytest.fixture
+def store(archive_path: Path):
+    store = Store(archive_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path):
+    store = Store(tmp_path / "new.db")
+    yield store
+    store.close()
+
+
+def make_store(path: Path, records: list[dict]) -> Store:
+    """A new archive holding ``records`` (dicts with at least id and title)."""
+    store = Store(path)
+    with store.writer() as writer:
+        for record in records:
+            writer.upsert(record)
+    return store
+
+
+@pytest.fixture
+def seed_imported(tmp_path: Path):
+    """A new archive made by importing the seed page."""
+    store = Store(tmp_path / "seed.db")
+    import_files(store, [SEED_PAGE])
+    yield store
+    store.close()
