@@ -38,9 +38,17 @@ def resolve(db: str | os.PathLike[str] | None) -> Location:
         return Location(local)
     path = user_archive()
     if path.exists():
-        return Location(path, f"archive: {path}")
+        return Location(path, f"archive: {_short(path)}")
     _create_from_sample(path)
-    return Location(path, f"new archive {path}, made from the sample")
+    return Location(path, f"new archive {_short(path)}, made from the sample")
+
+
+def _short(path: Path) -> str:
+    """The path with the home directory written as ``~``."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
 
 
 def _create_from_sample(path: Path) -> None:
