@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import io
 import json
+import queue
 import re
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -176,18 +178,22 @@ def read_page(text: str) -> tuple[str | None, list[Located]]:
     return name, rows
 
 
-def _read_json_lines(fp: io.TextIOBase) -> Iterator[Located]:
+def _read_json_lines(fp: io.BufferedReader) -> Iterator[Located]:
     for number, line in enumerate(fp, start=1):
+        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
         if line.strip():
             try:
                 yield f"line {number}", json.loads(line)
+            except UnicodeDecodeError as error:
+                raise BadRecord(f"line {number}: not UTF-8 text (byte {error.start} of the line)") from None
             except json.JSONDecodeError as error:
                 raise BadRecord(f"line {number}: not valid JSON ({error.msg})") from None
 
 
 def detect_format(path: Path, head: bytes) -> str:
     suffix = path.suffix.lower()
-    by_suffix = {".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+    by_suffix = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
     if suffix in by_suffix:
         return by_suffix[suffix]
     start = head.lstrip()[:1]
@@ -200,22 +206,25 @@ def detect_format(path: Path, head: bytes) -> str:
     return "csv"
 
 
-def read_file(path: Path) -> tuple[str | None, Iterator[Located]]:
-    """The archive name a file declares (if any) and its records with their locations."""
+def read_file(path: Path) -> tuple[str | None, Iterator[Located], Callable[[], int]]:
+    """The archive name a file declares (if any), its records with their locations,
+    and a function telling how many bytes of the file have been read."""
     with path.open("rb") as probe:
         head = probe.read(4096)
     kind = detect_format(path, head)
     if kind == "page":
-        return read_page(path.read_text(encoding="utf-8-sig"))
-    return None, _stream(path, kind)
+        size = _size(path)
+        name, records = read_page(path.read_text(encoding="utf-8-sig"))
+        return name, iter(records), lambda: size
+    fp = path.open("rb")
+    return None, _stream(fp, kind), fp.tell
 
 
-def _stream(path: Path, kind: str) -> Iterator[Located]:
-    if kind == "jsonl":
-        with path.open(encoding="utf-8-sig") as fp:
+def _stream(fp: io.BufferedReader, kind: str) -> Iterator[Located]:
+    with fp:
+        if kind == "jsonl":
             yield from _read_json_lines(fp)
-        return
-    with path.open("rb") as fp:
+            return
         if kind == "json":
             try:
                 rows, _ = rows_from_file(fp, Format.JSON)
@@ -226,7 +235,7 @@ def _stream(path: Path, kind: str) -> Iterator[Located]:
             for number, row in enumerate(rows, start=1):
                 yield f"record {number}", row
             return
-        rows, _ = rows_from_file(fp, Format.CSV)
+        rows, _ = rows_from_file(fp, Format.TSV if kind == "tsv" else Format.CSV)
         # Line 1 is the header; a record with an embedded newline shifts this by one.
         for number, row in enumerate(rows, start=2):
             yield f"line {number}", row
@@ -234,8 +243,132 @@ def _stream(path: Path, kind: str) -> Iterator[Located]:
 
 # -- the import -----------------------------------------------------------------------
 
+Progress = Callable[[int, int], None]
+"""Called now and then with (bytes read so far, bytes in all the files)."""
 
-def import_files(store: Store, paths: Iterable[str | Path], *, skip_bad: bool = False) -> ImportResult:
+_CHUNK = 2000  # records handed from the reading thread to the writing one at a time
+
+
+class _Reading:
+    """Reads and checks the files' records, in a thread of its own.
+
+    Parsing and checking records is Python work, while writing them is mostly
+    SQLite work, which releases the GIL: on two cores the two overlap.
+    Records travel in chunks through a bounded queue, so memory stays flat
+    whatever the size of the import.
+    """
+
+    def __init__(self, paths: list[Path], result: ImportResult, fatal: list[Problem]) -> None:
+        self.paths = paths
+        self.result = result
+        self.fatal = fatal
+        self.total_bytes = sum(_size(path) for path in paths)
+        self.queue: queue.Queue[tuple[list[tuple[str, Any]], int] | BaseException | None] = queue.Queue(8)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="import-reader", daemon=True)
+
+    def __enter__(self) -> _Reading:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stopped.set()
+        while self.thread.is_alive():  # unblock a reader waiting on a full queue
+            try:
+                self.queue.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        self.thread.join()
+
+    def chunks(self) -> Iterator[tuple[list[tuple[str, Any]], int]]:
+        """(items, bytes read so far); an item is ("name", archive name) or ("record", record)."""
+        while True:
+            item = self.queue.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def _put(self, item: tuple[list[tuple[str, Any]], int] | BaseException | None) -> bool:
+        while not self.stopped.is_set():
+            try:
+                self.queue.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                pass
+        return False
+
+    def _run(self) -> None:
+        try:
+            done = 0
+            chunk: list[tuple[str, Any]] = []
+            for path in self.paths:
+                for item, position in self._read(path):
+                    chunk.append(item)
+                    if len(chunk) >= _CHUNK:
+                        if not self._put((chunk, done + position())):
+                            return
+                        chunk = []
+                done += _size(path)
+            self._put((chunk, done))
+            self._put(None)
+        except BaseException as error:  # handed to the writing thread, which raises it
+            self._put(error)
+
+    def _read(self, path: Path) -> Iterator[tuple[tuple[str, Any], Callable[[], int]]]:
+        label = str(path)
+        self.result.files.append(label)
+        try:
+            name, records, position = read_file(path)
+            if name:
+                yield ("name", name), position
+            for where, raw in records:
+                try:
+                    yield ("record", normalise(raw)), position
+                except BadRecord as error:
+                    self.result.problems.append(Problem(label, where, str(error)))
+        except FileNotFoundError:
+            self.fatal.append(Problem(label, "", "no such file"))
+        except IsADirectoryError:
+            self.fatal.append(Problem(label, "", "is a directory, not a file"))
+        except PermissionError:
+            self.fatal.append(Problem(label, "", "permission denied"))
+        except UnicodeDecodeError:
+            self.fatal.append(Problem(label, *_first_undecodable(path)))
+        except BadRecord as error:
+            self.fatal.append(Problem(label, "", str(error)))
+        except Exception as error:  # a reader's own complaint (CSV dialect, bad JSON shape)
+            self.fatal.append(Problem(label, "", f"cannot read it: {error}"))
+
+
+def _first_undecodable(path: Path) -> tuple[str, str]:
+    """Where a file stops being UTF-8: ("line N", "not UTF-8 text (byte B of the file)")."""
+    offset = 0
+    with path.open("rb") as fp:
+        for number, line in enumerate(fp, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                return f"line {number}", f"not UTF-8 text (byte {offset + error.start} of the file)"
+            offset += len(line)
+    return "", "not UTF-8 text"
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def import_files(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    skip_bad: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
     """Import files into the archive in one transaction.
 
     Raises :class:`ImportFailed` (and writes nothing) if any record is bad,
@@ -244,31 +377,15 @@ def import_files(store: Store, paths: Iterable[str | Path], *, skip_bad: bool = 
     """
     result = ImportResult()
     fatal: list[Problem] = []
-    with store.writer() as writer:
-        for path in map(Path, paths):
-            label = str(path)
-            result.files.append(label)
-            try:
-                name, records = read_file(path)
-                if name:
-                    writer.set_name(name)
-                for where, raw in records:
-                    try:
-                        writer.upsert(normalise(raw))
-                    except BadRecord as error:
-                        result.problems.append(Problem(label, where, str(error)))
-            except FileNotFoundError:
-                fatal.append(Problem(label, "", "no such file"))
-            except IsADirectoryError:
-                fatal.append(Problem(label, "", "is a directory, not a file"))
-            except PermissionError:
-                fatal.append(Problem(label, "", "permission denied"))
-            except UnicodeDecodeError as error:
-                fatal.append(Problem(label, "", f"not UTF-8 text (byte {error.start})"))
-            except BadRecord as error:
-                fatal.append(Problem(label, "", str(error)))
-            except Exception as error:  # a reader's own complaint (CSV dialect, bad JSON shape)
-                fatal.append(Problem(label, "", f"cannot read it: {error}"))
+    with store.writer() as writer, _Reading([Path(p) for p in paths], result, fatal) as reading:
+        for items, done in reading.chunks():
+            for kind, value in items:
+                if kind == "name":
+                    writer.set_name(value)
+                elif not result.problems or skip_bad:  # once one is bad, only look for more problems
+                    writer.upsert(value)
+            if progress is not None:
+                progress(done, reading.total_bytes)
         if fatal or (result.problems and not skip_bad):
             raise ImportFailed(fatal + result.problems)
         writer.flush()
