@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import sqlite3
 import sys
 from dataclasses import asdict
 
@@ -11,8 +11,8 @@ import click
 from . import __version__
 from .importers import ImportFailed, import_files
 from .location import ENV_VAR, resolve
-from .safe import clean
-from .store import RELEVANCE, SORTS, ArchiveError, Listing, Report, Store
+from .safe import clean, safe_json
+from .store import RELEVANCE, SORTS, ArchiveError, Listing, Report, Store, _explain
 
 db_option = click.option(
     "--db",
@@ -28,9 +28,9 @@ def _open(db: str | None, *, create: bool = False) -> tuple[Store, str]:
         location = resolve(db)
         return Store(location.path, create=create), location.note
     except ArchiveError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(clean(str(error))) from None
     except OSError as error:
-        raise click.ClickException(f"cannot open the archive: {error.strerror or error}") from None
+        raise click.ClickException(f"cannot open the archive: {clean(error.strerror or error)}") from None
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,10 +87,12 @@ def search(
         listing = Listing(text=query, category=category, sort=sort, reverse=reverse)
         reports = store.window(listing, offset, limit)
         total = store.count(listing)
+    except sqlite3.Error as error:  # damaged or locked after it opened
+        raise click.ClickException(f"{clean(store.path)}: {clean(_explain(error))}") from None
     finally:
         store.close()
     if as_json:
-        click.echo(json.dumps([asdict(report) for report in reports], ensure_ascii=False, indent=2))
+        click.echo(safe_json([asdict(report) for report in reports], indent=2))
         return
     for report in reports:
         click.echo(
@@ -120,13 +122,15 @@ def show(ctx: click.Context, report_id: str, as_json: bool, no_count: bool, db: 
         else:
             report = store.access(report_id)
     except ArchiveError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(clean(str(error))) from None
+    except sqlite3.Error as error:  # damaged, locked, or the disk is full
+        raise click.ClickException(f"{clean(store.path)}: {clean(_explain(error))}") from None
     finally:
         store.close()
     if report is None:
         raise click.ClickException(f"no report with ID {clean(report_id)!r}")
     if as_json:
-        click.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2))
+        click.echo(safe_json(asdict(report), indent=2))
     else:
         click.echo(format_report(report))
     if note:
@@ -168,16 +172,30 @@ def import_(ctx: click.Context, files: tuple[str, ...], skip_bad: bool, db: str 
             click.echo(f"error: {clean(str(problem))}", err=True)
         raise click.ClickException("nothing was imported; the archive is as it was") from None
     except ArchiveError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(clean(str(error))) from None
+    except sqlite3.Error as error:
+        raise click.ClickException(f"{clean(store.path)}: {clean(_explain(error))}; nothing was imported") from None
     finally:
         store.close()
     for problem in result.problems:
         click.echo(f"skipped: {clean(str(problem))}", err=True)
     noun = "report" if result.written == 1 else "reports"
-    click.echo(f"imported {result.written} {noun} into {store.path}")
+    click.echo(f"imported {result.written} {noun} into {clean(store.path)}")
+
+
+def _tolerant_streams() -> None:
+    """Characters the terminal's encoding lacks (LANG=C, PYTHONIOENCODING=ascii) print as ``?``
+    instead of ending the command with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.errors or "strict") == "strict":
+            try:
+                stream.reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
 
 
 def main() -> None:
+    _tolerant_streams()
     try:
         cli(obj={})
     except KeyboardInterrupt:

@@ -7,8 +7,12 @@ markup, never terminal control. Every view and the CLI pass it through here.
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
@@ -39,7 +43,7 @@ def clean(value: object, *, multiline: bool = False) -> str:
     """
     if value is None:
         return ""
-    text = str(value).translate(_BIDI)
+    text = str(value).translate(_BIDI).replace("\u2028", "\n").replace("\u2029", "\n")
     if multiline:
         text = text.replace("\r\n", "\n")
         return _CONTROL_MULTILINE.sub(lambda m: _visible(m.group()), text)
@@ -63,3 +67,46 @@ def fit(value: object, width: int) -> str:
     if cell_len(text) > width:
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width)
+
+
+def _clean_tokens(state: StateCore) -> None:
+    """Clean what the Markdown parser made of the text, character references included.
+
+    ``clean`` runs on the source first, but ``&#8238;`` or ``&rlm;`` only become
+    bidi overrides once parsed, so every token's text and link target is
+    cleaned again after parsing.
+    """
+    stack = list(state.tokens)
+    while stack:
+        token = stack.pop()
+        multiline = token.type in ("fence", "code_block", "html_block")
+        if token.content:
+            token.content = clean(token.content, multiline=multiline)
+        for name in ("href", "src", "title"):
+            if isinstance(token.attrs.get(name), str):
+                token.attrs[name] = clean(token.attrs[name])
+        if token.children:
+            stack.extend(token.children)
+
+
+def markdown_parser() -> MarkdownIt:
+    """The parser for report bodies: Textual's "gfm-like" Markdown, with its output cleaned."""
+    parser = MarkdownIt("gfm-like")
+    parser.core.ruler.push("tui_archive_clean", _clean_tokens)
+    return parser
+
+
+# Characters ``json.dumps`` leaves raw that a terminal would act on (DEL, the
+# C1 controls) or that reorder the line (bidi controls); escaped as ``\uXXXX``
+# they decode to the same string.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029" + "".join(map(chr, _BIDI)) + "]")
+
+
+def safe_json(value: Any, **kwargs: Any) -> str:
+    """``json.dumps`` whose output is inert on a terminal and decodes to exactly ``value``.
+
+    (``json.dumps`` escapes C0 controls such as ESC itself, but not C1 controls
+    like the 8-bit CSI ``\x9b`` nor bidi overrides.)
+    """
+    text = json.dumps(value, ensure_ascii=False, **kwargs)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -20,6 +20,7 @@ from ..safe import clean, safe_text
 from ..store import RELEVANCE, SORT_LABELS, SORTS, ArchiveError, Listing, Report, Store
 from ..widgets.detail import DetailPane
 from ..widgets.report_table import PAGE_SIZE, ReportTable
+from ..widgets.search_input import SearchInput
 from .report import ReportScreen
 
 ALL = "__all__"
@@ -63,7 +64,7 @@ class BrowseScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="toolbar"):
-            yield Input(placeholder="Search titles, summaries, bodies", id="search")
+            yield SearchInput(placeholder="Search titles, summaries, bodies", id="search")
             yield Select(
                 [(label, key) for key, label in SORT_LABELS.items() if key != RELEVANCE],
                 value="date",

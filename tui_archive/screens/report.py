@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
-from ..safe import clean, safe_text
+from ..safe import clean, markdown_parser, safe_text
 from ..store import Report
 from ..widgets.detail import report_meta
 
@@ -36,7 +36,8 @@ class ReportScreen(Screen):
             yield Static(id="report-title")
             yield Static(id="report-meta")
             yield Static(id="report-summary")
-            yield Markdown(id="report-body")
+            # Links in an archive's body are data: a click shows the target, never opens it.
+            yield Markdown(id="report-body", parser_factory=markdown_parser, open_links=False)
             yield Static(id="report-link")
         yield Footer()
 
@@ -58,6 +59,10 @@ class ReportScreen(Screen):
         link = self.query_one("#report-link", Static)
         link.display = bool(report.url)
         link.update(Text.assemble(("Link: ", "bold"), safe_text(report.url)))
+
+    def on_markdown_link_clicked(self, message: Markdown.LinkClicked) -> None:
+        message.stop()
+        self.notify(f"Link: {clean(message.href)}", markup=False)
 
     def action_close(self) -> None:
         self.dismiss()

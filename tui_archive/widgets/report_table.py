@@ -254,7 +254,7 @@ class ReportTable(ScrollView, can_focus=True):
 
     def _line(self, cells: list[str], style: Style, width: int) -> Strip:
         text = " " + (" " * GAP).join(cells)
-        return Strip([Segment(fit(text, width) if len(text) > width else text.ljust(width), style)])
+        return Strip([Segment(fit(text, width), style)])
 
     def _header(self, width: int) -> Strip:
         style = self.get_component_rich_style("report-table--header")
