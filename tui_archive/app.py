@@ -10,7 +10,8 @@ from textual.screen import Screen
 
 from .resources import styles_dir
 from .safe import clean
-from .screens.browse import BrowseScreen
+from .screens.browse import BrowseScreen, describe_failure
+from .screens.error import ErrorScreen
 from .screens.help import HelpScreen
 from .screens.report import ReportScreen
 from .store import Store
@@ -36,8 +37,12 @@ class ArchiveApp(App[None]):
         self.note = note
 
     def on_mount(self) -> None:
-        self.title = clean(self.store.name())
         self.sub_title = clean(self.store.path.name)
+        try:
+            self.title = clean(self.store.name())
+        except Exception as error:  # damaged or vanished since it was opened: say so, no traceback
+            self.push_screen(ErrorScreen(describe_failure(error)))
+            return
         self.push_screen(BrowseScreen(self.store, self.note))
 
     def action_help(self) -> None:

@@ -7,6 +7,7 @@ nothing does, and each problem is reported with its file and line.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import queue
@@ -235,10 +236,18 @@ def _stream(fp: io.BufferedReader, kind: str) -> Iterator[Located]:
             for number, row in enumerate(rows, start=1):
                 yield f"record {number}", row
             return
-        rows, _ = rows_from_file(fp, Format.TSV if kind == "tsv" else Format.CSV)
-        # Line 1 is the header; a record with an embedded newline shifts this by one.
-        for number, row in enumerate(rows, start=2):
-            yield f"line {number}", row
+        # Read with csv directly, not rows_from_file: reader.line_num counts physical
+        # lines, so a record after a quoted field spanning lines is still located right.
+        text = io.TextIOWrapper(fp, encoding="utf-8-sig", newline="")
+        reader = csv.reader(text, dialect="excel-tab" if kind == "tsv" else "excel")
+        header = next(reader, None)
+        if header is None:
+            return
+        start = reader.line_num + 1
+        for cells in reader:
+            if cells:
+                yield f"line {start}", dict(zip(header, cells))
+            start = reader.line_num + 1
 
 
 # -- the import -----------------------------------------------------------------------

@@ -216,6 +216,7 @@ class Store:
         self._pool: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self.readonly = False
+        self._immutable = False  # see _open_readonly
         if not self.path.exists():
             if not create:
                 raise ArchiveError(f"{self.path}: no such archive")
@@ -233,13 +234,37 @@ class Store:
 
     def _open(self) -> sqlite3.Connection:
         if self.readonly:
-            uri = self.path.resolve().as_uri() + "?mode=ro"
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            conn = self._open_readonly()
         else:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        # Text another program wrote as invalid UTF-8 shows with U+FFFD instead of
+        # making the whole listing fail to load.
+        conn.text_factory = lambda data: data.decode("utf-8", errors="replace")
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         return conn
+
+    def _open_readonly(self) -> sqlite3.Connection:
+        """A read-only connection, also to a WAL archive in a directory we cannot write.
+
+        A WAL reader needs the ``-shm`` file. ``mode=ro`` works when it exists (or
+        can be made); when it cannot be made (a read-only directory, no ``-shm``),
+        SQLite refuses to read at all, so we fall back to ``immutable=1``, which
+        reads the main file without any locking or WAL files. That is right for the
+        usual case (a published, read-only copy nobody writes); if someone with
+        more rights is writing it meanwhile, a read may miss their latest commits
+        or fail, which shows as an error in the status line, never a crash.
+        """
+        base = self.path.resolve().as_uri()
+        if not self._immutable:
+            conn = sqlite3.connect(base + "?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+            try:
+                conn.execute("PRAGMA schema_version").fetchone()
+                return conn
+            except sqlite3.OperationalError:
+                conn.close()
+                self._immutable = True
+        return sqlite3.connect(base + "?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
 
     @contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
