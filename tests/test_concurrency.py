@@ -1,0 +1,146 @@
+"""Many sessions on one archive, with real processes: no view lost, readers never locked out,
+an import killed halfway leaves the archive as it was."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ACCESS_SCRIPT = """
+import sys
+from tui_archive.store import Store
+store = Store(sys.argv[1], create=False)
+for _ in range(int(sys.argv[3])):
+    assert store.access(sys.argv[2]) is not None
+store.close()
+"""
+
+READER_SCRIPT = """
+import sys, time
+from tui_archive.store import Listing, Store
+store = Store(sys.argv[1], create=False)
+deadline = time.monotonic() + float(sys.argv[2])
+reads = errors = 0
+slowest = 0.0
+while time.monotonic() < deadline:
+    for listing in (Listing(), Listing(text="magnet"), Listing(sort="views")):
+        started = time.monotonic()
+        try:
+            store.window(listing, 0, 50)
+            store.count(listing)
+            reads += 1
+        except Exception as error:
+            errors += 1
+            print("ERROR", type(error).__name__, error, flush=True)
+        slowest = max(slowest, time.monotonic() - started)
+print("READS", reads, errors, slowest, flush=True)
+"""
+
+
+def views(path: Path, report_id: str) -> int:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT views FROM reports WHERE id = ?", [report_id]).fetchone()[0]
+
+
+def dump(path: Path) -> list[str]:
+    with sqlite3.connect(path) as conn:
+        return list(conn.iterdump())
+
+
+def python(*args: str, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+@pytest.fixture
+def big_jsonl(tmp_path: Path) -> Path:
+    path = tmp_path / "big.jsonl"
+    with path.open("w") as fp:
+        for i in range(80_000):
+            record = {
+                "id": f"B-{i}",
+                "title": f"bulk report {i} on magnets",
+                "summary": "lorem ipsum dolor sit amet " * 8,
+                "date": "2024-01-01",
+                "category": "Bulk",
+            }
+            fp.write(json.dumps(record) + "\n")
+    return path
+
+
+def test_n_processes_times_m_accesses_lose_no_view(archive_path: Path):
+    processes, accesses = 6, 25
+    before = views(archive_path, "RPT-1045")
+    procs = [python("-c", ACCESS_SCRIPT, str(archive_path), "RPT-1045", str(accesses)) for _ in range(processes)]
+    for proc in procs:
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+    assert views(archive_path, "RPT-1045") == before + processes * accesses
+
+
+def test_show_from_many_processes_counts_every_view(archive_path: Path):
+    processes = 8
+    before = views(archive_path, "RPT-280")
+    procs = [python("-m", "tui_archive", "show", "RPT-280", "--db", str(archive_path)) for _ in range(processes)]
+    for proc in procs:
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+    assert views(archive_path, "RPT-280") == before + processes
+
+
+def test_readers_are_never_locked_out_by_an_import(archive_path: Path, big_jsonl: Path):
+    importer = python("-m", "tui_archive", "import", str(big_jsonl), "--db", str(archive_path))
+    reader = python("-c", READER_SCRIPT, str(archive_path), "2.5")
+    writer_out, writer_err = importer.communicate(timeout=60)
+    reader_out, reader_err = reader.communicate(timeout=60)
+    assert importer.returncode == 0, writer_err
+    assert reader.returncode == 0, reader_err
+    assert "ERROR" not in reader_out, reader_out
+    _, reads, errors, slowest = reader_out.split()[-4:]
+    assert int(errors) == 0 and int(reads) > 10
+    assert float(slowest) < 1.0  # an import never blocks browsing for more than a moment
+    with sqlite3.connect(archive_path) as conn:
+        assert conn.execute("SELECT count(*) FROM reports WHERE id LIKE 'B-%'").fetchone()[0] == 80_000
+
+
+def test_views_counted_during_an_import_are_kept(archive_path: Path, big_jsonl: Path):
+    before = views(archive_path, "RPT-1045")
+    importer = python("-m", "tui_archive", "import", str(big_jsonl), "--db", str(archive_path))
+    time.sleep(0.3)
+    counter = python("-c", ACCESS_SCRIPT, str(archive_path), "RPT-1045", "5")
+    assert counter.wait(timeout=60) == 0, counter.stderr.read()
+    assert importer.wait(timeout=60) == 0, importer.stderr.read()
+    assert views(archive_path, "RPT-1045") == before + 5
+
+
+def test_import_killed_halfway_leaves_the_archive_as_it_was(archive_path: Path, big_jsonl: Path):
+    before = dump(archive_path)
+    wal = Path(str(archive_path) + "-wal")
+    importer = python("-m", "tui_archive", "import", str(big_jsonl), "--db", str(archive_path))
+    # Wait until the import is writing (its WAL grows), then kill it without warning.
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and importer.poll() is None:
+        if wal.exists() and wal.stat().st_size > 2_000_000:
+            break
+        time.sleep(0.02)
+    assert importer.poll() is None, "the import finished before it could be killed; make the file bigger"
+    os.kill(importer.pid, signal.SIGKILL)
+    importer.wait(timeout=10)
+    importer.stdout.close()
+    importer.stderr.close()
+    with sqlite3.connect(archive_path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert dump(archive_path) == before
+    # And the archive still works: a later import lands whole.
+    result = subprocess.run(
+        [sys.executable, "-m", "tui_archive", "search", "magnet", "--db", str(archive_path)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0
