@@ -1,0 +1,68 @@
+"""SVG snapshots of the main screens, so a change of layout shows up in review.
+
+The SVGs live in ``tests/__snapshots__/test_snapshots/``. After an intended
+change of layout, look at them and update with
+``.venv/bin/python -m pytest tests/test_snapshots.py --snapshot-update``.
+
+Every snapshot starts on a copy of the committed sample archive and waits for
+the store's workers, so nothing depends on timing; the header has no clock.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui_archive.app import ArchiveApp
+from tui_archive.store import Store
+
+
+@pytest.fixture
+def snapshot_app(archive_path: Path):
+    store = Store(archive_path)
+    yield ArchiveApp(store)
+    store.close()
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def keys(*pressed: str):
+    """A ``run_before`` that waits for the listing, presses keys, and waits for the store again."""
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        for key in pressed:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+def test_browse_120x32(snap_compare, snapshot_app):
+    assert snap_compare(snapshot_app, terminal_size=(120, 32), run_before=keys())
+
+
+def test_browse_80x24(snap_compare, snapshot_app):
+    """Narrow: the detail pane goes under the table."""
+    assert snap_compare(snapshot_app, terminal_size=(80, 24), run_before=keys())
+
+
+def test_browse_search(snap_compare, snapshot_app):
+    """Searching for a word found in one summary: one row, best match first."""
+    assert snap_compare(
+        snapshot_app, terminal_size=(120, 32), run_before=keys("slash", *"Malaysian", "enter")
+    )
+
+
+def test_report_screen(snap_compare, snapshot_app):
+    """ACCESS on the newest report (its first view is counted)."""
+    assert snap_compare(snapshot_app, terminal_size=(120, 32), run_before=keys("enter"))
+
+
+def test_help_screen(snap_compare, snapshot_app):
+    assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=keys("question_mark"))
