@@ -5,6 +5,8 @@ from __future__ import annotations
 import pyperclip
 from textual.app import App
 
+from .safe import clean
+
 
 def copy(app: App, text: str) -> str:
     """Copy ``text`` and say where it went.
@@ -13,6 +15,9 @@ def copy(app: App, text: str) -> str:
     SSH with no X display, the terminal's own clipboard through an OSC 52
     escape sequence, which the terminal (or tmux) on the user's side receives.
     """
+    # Archive text: no control character reaches the clipboard, where a later
+    # paste into a shell or editor would act on it.
+    text = clean(text)
     try:
         pyperclip.copy(text)
     except Exception:  # pyperclip raises its own exception, or an OS error from xclip/xsel
