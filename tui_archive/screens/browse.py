@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Input, Select, Static
 
-from .. import clipboard
+from .. import clipboard, links
 from ..messages import ListingCounted, ListingLoaded, PageLoaded, ReportAccessed, StoreFailed
 from ..safe import clean, safe_text
 from ..store import RELEVANCE, SORT_LABELS, SORTS, ArchiveError, Listing, Report, Store
@@ -48,6 +48,7 @@ class BrowseScreen(Screen):
         Binding("s", "cycle_sort", "Sort"),
         Binding("S", "reverse_sort", "Reverse sort"),
         Binding("c", "choose_category", "Category"),
+        Binding("o", "open_link", "Open link", show=False),
     ]
 
     def __init__(self, store: Store, note: str = "") -> None:
@@ -297,6 +298,13 @@ class BrowseScreen(Screen):
         if report is not None:
             self.open_report(report)
 
+    def action_open_link(self) -> None:
+        report = self.table.highlighted
+        if report is None:
+            self.notify("No report highlighted", severity="warning")
+            return
+        open_report_link(self, report)
+
     def action_copy_id(self) -> None:
         report = self.table.highlighted
         if report is None:
@@ -347,6 +355,12 @@ class BrowseScreen(Screen):
         for screen in self.app.screen_stack:
             if isinstance(screen, ReportScreen) and screen.report.id == report.id:
                 screen.show(report)
+
+
+def open_report_link(screen: Screen, report: Report) -> None:
+    """Open a report's link in a browser, or copy it where there is none, and say which."""
+    message, severity = links.open_link(screen.app, report.url)
+    screen.notify(message, severity=severity, markup=False)
 
 
 def copy_report_id(screen: Screen, report: Report) -> None:

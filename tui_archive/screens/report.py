@@ -20,6 +20,7 @@ class ReportScreen(Screen):
     BINDINGS = [
         Binding("escape", "close", "Back to list"),
         Binding("y", "copy_id", "Copy ID"),
+        Binding("o", "open_link", "Open link"),
         Binding("up,k", "scroll_up", "Scroll up", show=False),
         Binding("down,j", "scroll_down", "Scroll down", show=False),
         Binding("home,g", "scroll_home", "Top", show=False),
@@ -71,6 +72,11 @@ class ReportScreen(Screen):
         from .browse import copy_report_id
 
         copy_report_id(self, self.report)
+
+    def action_open_link(self) -> None:
+        from .browse import open_report_link
+
+        open_report_link(self, self.report)
 
     def action_scroll_up(self) -> None:
         self.query_one("#report").scroll_up()
