@@ -346,59 +346,44 @@ class Store:
             _set_meta(conn, "name", name)
 
     # -- listing ---------------------------------------------------------------
+    #
+    # How a listing is fetched, window by window (figures for 1,000,000
+    # reports on two cores; see benchmarks/):
+    # - No search text: an index scan in the sort's order. A window past the
+    #   middle is read from the other end in reverse, so the last page costs
+    #   what the first does.
+    # - Best match: bm25 over every match of a word in nearly every report
+    #   takes about a second, so ranking is bounded. The newest
+    #   RELEVANCE_CANDIDATES matches (by rowid, i.e. the most recently added)
+    #   are ranked by bm25 and come first; any older matches follow, newest
+    #   first. Below that many matches the ranking is exact.
+    # - Search text with another sort: matches are joined and sorted, except
+    #   when they are dense (most reports match): then the sort's index is
+    #   walked and each report checked against the full-text index, which
+    #   finds a screenful after a few hundred checks.
 
-    @staticmethod
-    def _from_where(listing: Listing) -> tuple[str, list[Any]]:
-        params: list[Any] = []
-        if listing.match is not None:
-            sql = (
-                "FROM reports_fts JOIN reports ON reports.rowid = reports_fts.rowid"
-                " WHERE reports_fts MATCH ?"
-            )
-            params.append(listing.match)
-        else:
-            sql = "FROM reports WHERE 1"
-        if listing.category is not None:
-            sql += " AND reports.category = ?"
-            params.append(listing.category)
-        return sql, params
-
-    @staticmethod
-    def _order_by(listing: Listing) -> str:
-        sort = listing.effective_sort
-        if sort == RELEVANCE:
-            direction = "DESC" if listing.reverse else "ASC"
-            return f"ORDER BY reports_fts.rank {direction}, reports.id"
-        expression, natural_descending = SORTS[sort]
-        descending = natural_descending != listing.reverse
-        direction = "DESC" if descending else "ASC"
-        if sort == "id":
-            return f"ORDER BY {expression} {direction}"
-        return f"ORDER BY {expression} {direction}, reports.id {direction}"
+    def session(self) -> Session:
+        """A connection of its own for a run of reads that another thread may cancel."""
+        return Session(self)
 
     def count(self, listing: Listing = Listing()) -> int:
         """How many reports the listing holds."""
-        from_where, params = self._from_where(listing)
-        with self.connection() as conn:
-            return conn.execute(f"SELECT count(*) {from_where}", params).fetchone()[0]
+        with self.session() as session:
+            return session.count(listing)
 
-    def window(self, listing: Listing, offset: int, limit: int) -> list[Report]:
-        """One window of the listing, in its order: ``limit`` reports from ``offset``."""
-        from_where, params = self._from_where(listing)
-        sql = f"SELECT reports.* {from_where} {self._order_by(listing)} LIMIT ? OFFSET ?"
-        with self.connection() as conn:
-            rows = conn.execute(sql, [*params, limit, offset]).fetchall()
-        return [Report.from_row(row) for row in rows]
+    def window(self, listing: Listing, offset: int, limit: int, total: int | None = None) -> list[Report]:
+        """One window of the listing, in its order: ``limit`` reports from ``offset``.
+
+        ``total``, the listing's size if known, lets a window near the end be
+        read backwards from the end.
+        """
+        with self.session() as session:
+            return session.window(listing, offset, limit, total)
 
     def categories(self, listing: Listing = Listing()) -> list[Category]:
         """Each category in the listing (ignoring its own category filter) with its count."""
-        from_where, params = self._from_where(Listing(text=listing.text))
-        sql = (
-            f"SELECT reports.category AS name, count(*) AS n {from_where}"
-            " GROUP BY reports.category ORDER BY reports.category COLLATE NOCASE"
-        )
-        with self.connection() as conn:
-            return [Category(row["name"], row["n"]) for row in conn.execute(sql, params)]
+        with self.session() as session:
+            return session.categories(listing)
 
     # -- single reports --------------------------------------------------------
 
@@ -439,6 +424,165 @@ class Store:
             writer.begin()
             yield writer
             writer.finish()
+
+
+RELEVANCE_CANDIDATES = 5000
+_DENSITY_SAMPLE = 1000
+_DENSE = 0.2  # share of reports matching above which the sort index is walked
+
+
+def _from_where(listing: Listing, *, with_match: bool = True) -> tuple[str, list[Any]]:
+    params: list[Any] = []
+    if listing.match is not None and with_match:
+        sql = "FROM reports_fts JOIN reports ON reports.rowid = reports_fts.rowid WHERE reports_fts MATCH ?"
+        params.append(listing.match)
+    else:
+        sql = "FROM reports WHERE 1"
+    if listing.category is not None:
+        sql += " AND reports.category = ?"
+        params.append(listing.category)
+    return sql, params
+
+
+def _order_by(sort: str, descending: bool) -> str:
+    expression, _ = SORTS[sort]
+    direction = "DESC" if descending else "ASC"
+    if sort == "id":
+        return f"ORDER BY {expression} {direction}"
+    return f"ORDER BY {expression} {direction}, reports.id {direction}"
+
+
+class Session:
+    """One borrowed connection for a run of reads; :meth:`interrupt` stops them from any thread.
+
+    A search superseded by the next keystroke is interrupted rather than
+    left to finish; the interrupted call raises :class:`Interrupted`.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._context = store.connection()
+        self.conn: sqlite3.Connection | None = None
+        self._interrupted = False
+
+    def __enter__(self) -> Session:
+        self.conn = self._context.__enter__()
+        if self._interrupted:
+            self.conn.interrupt()
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        conn, self.conn = self.conn, None
+        self._context.__exit__(*exc_info)
+        del conn
+
+    def interrupt(self) -> None:
+        self._interrupted = True
+        conn = self.conn
+        if conn is not None:
+            conn.interrupt()
+
+    def _all(self, sql: str, params: list[Any]) -> list[sqlite3.Row]:
+        assert self.conn is not None, "use the session in a with block"
+        if self._interrupted:
+            raise Interrupted()
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as error:
+            if "interrupted" in str(error):
+                raise Interrupted() from None
+            raise
+
+    def count(self, listing: Listing) -> int:
+        from_where, params = _from_where(listing)
+        return self._all(f"SELECT count(*) {from_where}", params)[0][0]
+
+    def categories(self, listing: Listing) -> list[Category]:
+        from_where, params = _from_where(Listing(text=listing.text))
+        sql = (
+            f"SELECT reports.category AS name, count(*) AS n {from_where}"
+            " GROUP BY reports.category ORDER BY reports.category COLLATE NOCASE"
+        )
+        return [Category(row["name"], row["n"]) for row in self._all(sql, params)]
+
+    def window(self, listing: Listing, offset: int, limit: int, total: int | None = None) -> list[Report]:
+        if limit <= 0:
+            return []
+        sort = listing.effective_sort
+        if sort == RELEVANCE:
+            return self._relevance_window(listing, offset, limit)
+        descending = SORTS[sort][1] != listing.reverse
+        if total is not None and offset + limit > total // 2 and offset < total:
+            # Read from the far end: the last window costs what the first does.
+            start = max(0, total - offset - limit)
+            count = min(limit, total - offset)
+            rows = self._sorted_window(listing, sort, not descending, start, count)
+            return rows[::-1]
+        return self._sorted_window(listing, sort, descending, offset, limit)
+
+    def _sorted_window(self, listing: Listing, sort: str, descending: bool, offset: int, limit: int) -> list[Report]:
+        order = _order_by(sort, descending)
+        # (Prefix terms are excluded: each check would expand the prefix again.)
+        if listing.match is not None and "*" not in listing.match and self._dense(listing):
+            from_where, params = _from_where(listing, with_match=False)
+            sql = (
+                f"SELECT reports.* {from_where} AND EXISTS (SELECT 1 FROM reports_fts"
+                " WHERE reports_fts MATCH ? AND reports_fts.rowid = reports.rowid)"
+                f" {order} LIMIT ? OFFSET ?"
+            )
+            params.append(listing.match)
+        else:
+            from_where, params = _from_where(listing)
+            sql = f"SELECT reports.* {from_where} {order} LIMIT ? OFFSET ?"
+        return [Report.from_row(row) for row in self._all(sql, [*params, limit, offset])]
+
+    def _dense(self, listing: Listing) -> bool:
+        """Do most reports match? Judged from how far back the 1000th newest match is."""
+        rows = self._all(
+            "SELECT rowid FROM reports_fts WHERE reports_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            [listing.match, _DENSITY_SAMPLE - 1],
+        )
+        if not rows:
+            return False
+        newest = self._all("SELECT max(rowid) FROM reports", [])[0][0] or 0
+        return _DENSITY_SAMPLE / max(1, newest - rows[0][0] + 1) >= _DENSE
+
+    def _relevance_window(self, listing: Listing, offset: int, limit: int) -> list[Report]:
+        from_where, params = _from_where(listing)
+        candidates = (
+            f"SELECT reports_fts.rowid AS hit, reports_fts.rank AS score {from_where}"
+            " ORDER BY reports_fts.rowid DESC LIMIT ?"
+        )
+        # rank is bm25: lower is better. reverse puts the weakest matches first.
+        direction = "DESC" if listing.reverse else "ASC"
+        rows: list[sqlite3.Row] = []
+        if offset < RELEVANCE_CANDIDATES:
+            sql = (
+                f"SELECT reports.* FROM ({candidates}) JOIN reports ON reports.rowid = hit"
+                f" ORDER BY score {direction}, reports.id LIMIT ? OFFSET ?"
+            )
+            rows = self._all(sql, [*params, RELEVANCE_CANDIDATES, limit, offset])
+            if len(rows) == limit or len(rows) + offset < RELEVANCE_CANDIDATES:
+                return [Report.from_row(row) for row in rows]
+        # Past the ranked candidates: the older matches, newest first.
+        oldest = self._all(
+            f"SELECT reports_fts.rowid {from_where} ORDER BY reports_fts.rowid DESC LIMIT 1 OFFSET ?",
+            [*params, RELEVANCE_CANDIDATES - 1],
+        )
+        if not oldest:
+            return [Report.from_row(row) for row in rows]
+        rest_offset = max(0, offset - RELEVANCE_CANDIDATES)
+        sql = (
+            f"SELECT reports.* {from_where} AND reports_fts.rowid < ?"
+            " ORDER BY reports_fts.rowid DESC LIMIT ? OFFSET ?"
+        )
+        more = self._all(sql, [*params, oldest[0][0], limit - len(rows), rest_offset])
+        return [Report.from_row(row) for row in [*rows, *more]]
+
+
+class Interrupted(Exception):
+    """A read was cancelled with :meth:`Session.interrupt`."""
+
 
 
 @dataclass
