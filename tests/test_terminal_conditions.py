@@ -103,3 +103,18 @@ async def test_keyboard_only_end_to_end(many: Store):
         await pilot.press("escape", "q")
         await pilot.pause()
     assert not app.is_running
+
+
+def test_app_in_a_non_utf8_terminal_says_so(archive_path):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONIOENCODING="ascii", LANG="C", LC_ALL="C")
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui_archive", "--db", str(archive_path)],
+        capture_output=True, text=True, env=env, timeout=30, stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 1
+    assert "needs a UTF-8 terminal" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -43,6 +43,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     ctx.obj["db"] = db
     if ctx.invoked_subcommand is not None:
         return
+    _require_utf8_terminal()
     from .app import ArchiveApp  # Textual loads only for the app itself
 
     store, note = _open(db, create=False)
@@ -50,6 +51,19 @@ def cli(ctx: click.Context, db: str | None) -> None:
         ArchiveApp(store, note).run()
     finally:
         store.close()
+
+
+def _require_utf8_terminal() -> None:
+    """The app draws with box and block characters; in a terminal whose encoding
+    lacks them it would draw escape codes for each. Say so instead.
+    (The commands for scripts still work there, with ``?`` for what cannot be shown.)"""
+    stream = sys.__stderr__  # where Textual writes the screen
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if encoding and not encoding.startswith("utf"):
+        raise click.ClickException(
+            f"the app needs a UTF-8 terminal, and this one uses {stream.encoding}; "
+            "set LANG=C.UTF-8 (or another UTF-8 locale) and unset PYTHONIOENCODING"
+        )
 
 
 def _db(ctx: click.Context, db: str | None) -> str | None:
