@@ -17,10 +17,11 @@ from textual.widgets import Button, Footer, Header, Input, Select, Static
 from .. import clipboard, links
 from ..messages import ListingCounted, ListingLoaded, PageLoaded, ReportAccessed, StoreFailed
 from ..safe import clean, safe_text
-from ..store import RELEVANCE, SORT_LABELS, SORTS, ArchiveError, Listing, Report, Store
+from ..store import RELEVANCE, SORT_LABELS, SORTS, ArchiveError, Interrupted, Listing, Report, Session, Store
 from ..widgets.detail import DetailPane
 from ..widgets.report_table import PAGE_SIZE, ReportTable
 from ..widgets.search_input import SearchInput
+from .history import HistoryScreen
 from .report import ReportScreen
 
 ALL = "__all__"
@@ -49,6 +50,7 @@ class BrowseScreen(Screen):
         Binding("S", "reverse_sort", "Reverse sort"),
         Binding("c", "choose_category", "Category"),
         Binding("o", "open_link", "Open link", show=False),
+        Binding("h", "history", "History", show=False),
     ]
 
     def __init__(self, store: Store, note: str = "") -> None:
@@ -60,6 +62,7 @@ class BrowseScreen(Screen):
         self.total: int | None = None
         self.archive_total: int | None = None
         self._search_timer: Timer | None = None
+        self._session: Session | None = None
         self._failure = ""
 
     def compose(self) -> ComposeResult:
@@ -96,7 +99,11 @@ class BrowseScreen(Screen):
         table = self.table
         table.sort_column = None if self.listing.effective_sort == RELEVANCE else self.listing.effective_sort
         table.sort_descending = self._descending()
-        self._load_listing(self.listing, self.generation)
+        # The query for the last keystroke is of no use now: stop it in SQLite.
+        if self._session is not None:
+            self._session.interrupt()
+        self._session = self.store.session()
+        self._load_listing(self.listing, self.generation, self._session)
 
     def _descending(self) -> bool:
         sort = self.listing.effective_sort
@@ -104,22 +111,26 @@ class BrowseScreen(Screen):
         return natural != self.listing.reverse
 
     @work(thread=True, exclusive=True, group="listing")
-    def _load_listing(self, listing: Listing, generation: int) -> None:
+    def _load_listing(self, listing: Listing, generation: int, session: Session) -> None:
+        """First page first, so rows show at once; then the count and the categories."""
         try:
-            rows = self.store.window(listing, 0, PAGE_SIZE)
-            self.post_message(ListingLoaded(generation, listing, rows))
-            total = self.store.count(listing)
-            filtered = listing.match is not None or listing.category is not None
-            archive_total = self.store.count() if filtered else total
-            categories = self.store.categories(listing)
+            with session:
+                rows = session.window(listing, 0, PAGE_SIZE)
+                self.post_message(ListingLoaded(generation, listing, rows))
+                total = session.count(listing)
+                filtered = listing.match is not None or listing.category is not None
+                archive_total = session.count(Listing()) if filtered else total
+                categories = session.categories(listing)
             self.post_message(ListingCounted(generation, total, archive_total, categories))
+        except Interrupted:
+            return
         except Exception as error:  # shown in the status line; the app keeps running
             self.post_message(StoreFailed(describe_failure(error)))
 
     @work(thread=True, group="pages")
-    def _load_page(self, listing: Listing, generation: int, offset: int, limit: int) -> None:
+    def _load_page(self, listing: Listing, generation: int, offset: int, limit: int, total: int | None) -> None:
         try:
-            rows = self.store.window(listing, offset, limit)
+            rows = self.store.window(listing, offset, limit, total=total)
         except Exception as error:
             self.post_message(StoreFailed(describe_failure(error)))
             return
@@ -149,7 +160,7 @@ class BrowseScreen(Screen):
     @on(ReportTable.RowsWanted)
     def _rows_wanted(self, message: ReportTable.RowsWanted) -> None:
         if message.generation == self.generation:
-            self._load_page(self.listing, message.generation, message.offset, message.limit)
+            self._load_page(self.listing, message.generation, message.offset, message.limit, self.total)
 
     @on(PageLoaded)
     def _page_loaded(self, message: PageLoaded) -> None:
@@ -298,6 +309,29 @@ class BrowseScreen(Screen):
         if report is not None:
             self.open_report(report)
 
+    def action_history(self) -> None:
+        history = getattr(self.app, "history", None)
+        visits = history.visits() if history is not None else []
+        self.app.push_screen(HistoryScreen(visits), self._history_chosen)
+
+    def _history_chosen(self, report_id: str | None) -> None:
+        if report_id is not None:
+            self._open_by_id(report_id)
+
+    @work(thread=True, group="access")
+    def _open_by_id(self, report_id: str) -> None:
+        try:
+            report = self.store.get(report_id)
+        except Exception as error:
+            self.post_message(StoreFailed(describe_failure(error)))
+            return
+        if report is None:
+            self.app.call_from_thread(
+                self.notify, f"{clean(report_id)} is no longer in the archive", severity="warning", markup=False
+            )
+            return
+        self.app.call_from_thread(self.open_report, report)
+
     def action_open_link(self) -> None:
         report = self.table.highlighted
         if report is None:
@@ -331,9 +365,20 @@ class BrowseScreen(Screen):
     def open_report(self, report: Report) -> None:
         """Open the report screen and count one view in the file."""
         self.app.push_screen(ReportScreen(report))
+        self._remember(report)
         if self.store.readonly:
             return
         self._count_view(report.id)
+
+    def _remember(self, report: Report) -> None:
+        """Put the report at the top of the per-user history."""
+        history = getattr(self.app, "history", None)
+        if history is None:
+            return
+        try:
+            history.add(report.id, report.title)
+        except OSError as error:
+            self.notify(f"history not saved: {clean(error.strerror or error)}", severity="warning", markup=False)
 
     @work(thread=True, group="access")
     def _count_view(self, report_id: str) -> None:
