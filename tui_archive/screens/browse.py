@@ -199,13 +199,13 @@ class BrowseScreen(Screen):
         if self._failure:
             parts.append(Text(clean(self._failure), style="bold red"))
         elif self.total is None:
-            parts.append("searching…" if listing.match else "loading…")
+            parts.append("counting…" if self.table.row_count else "searching…" if listing.match else "loading…")
         else:
             noun = "report" if self.total == 1 else "reports"
             if listing.match is None and listing.category is None:
-                parts.append(f"{self.total} {noun}")
+                parts.append(f"{self.total:,} {noun}")
             else:
-                text = Text(f"{self.total} of {self.archive_total}")
+                text = Text(f"{self.total:,} of {self.archive_total:,}")
                 if listing.category is not None:
                     text.append(" in ")
                     text.append(safe_text(listing.category))
