@@ -1,0 +1,323 @@
+"""The ``tui-archive`` commands for scripts (tui_archive.cli)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tui_archive.cli import cli
+from tui_archive.location import ENV_VAR
+
+from .conftest import SEED_IDS, SEED_PAGE, make_store
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    """No test may reach ./archive.db of the checkout or the per-user archive."""
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv(ENV_VAR, raising=False)
+
+
+def run(*args: str, env: dict | None = None):
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def views_in_file(path: Path, report_id: str):
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT views FROM reports WHERE id = ?", [report_id]).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def snapshot(path: Path):
+    conn = sqlite3.connect(path)
+    try:
+        return (
+            conn.execute("SELECT * FROM reports ORDER BY id").fetchall(),
+            conn.execute("SELECT * FROM archive_meta ORDER BY key").fetchall(),
+        )
+    finally:
+        conn.close()
+
+
+def assert_clean_failure(result, *fragments: str):
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert not (result.exception and not isinstance(result.exception, SystemExit)), repr(result.exception)
+    for fragment in fragments:
+        assert fragment in result.output
+
+
+# -- search ----------------------------------------------------------------------------------
+
+
+def test_search_json_lists_the_seed_newest_first(archive_path):
+    result = run("search", "--json", "--db", str(archive_path))
+    assert result.exit_code == 0, result.output
+    reports = json.loads(result.stdout)
+    assert [r["id"] for r in reports] == SEED_IDS
+    assert [r["date"] for r in reports] == ["2026-02-12", "2024-08-27", "2023-11-24", "2023-07-13"]
+    assert [r["views"] for r in reports] == [0, 0, 0, 1]
+    assert {r["category"] for r in reports} == {"Rare Earths"}
+    assert reports[0]["title"].startswith("Rare Earth Midstream Power")
+    assert reports[0]["summary"].startswith("A Malaysian engineering study")
+    assert set(reports[0]) == {"id", "title", "category", "date", "views", "summary", "body", "url"}
+
+
+def test_search_with_a_query(archive_path):
+    result = run("search", "Malaysian", "--json", "--db", str(archive_path))
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in json.loads(result.stdout)] == ["RPT-1045"]
+
+
+def test_search_with_a_query_matching_nothing(archive_path):
+    result = run("search", "zirconium", "--json", "--db", str(archive_path))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == []
+
+
+def test_search_by_category(tmp_path):
+    path = tmp_path / "cats.db"
+    make_store(
+        path,
+        [
+            {"id": "E1", "title": "Grid", "category": "Energy", "date": "2024-01-01"},
+            {"id": "M1", "title": "Copper", "category": "Metals", "date": "2025-01-01"},
+            {"id": "E2", "title": "Solar", "category": "Energy", "date": "2025-06-01"},
+        ],
+    ).close()
+    result = run("search", "--category", "Energy", "--json", "--db", str(path))
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in json.loads(result.stdout)] == ["E2", "E1"]
+    result = run("search", "-c", "Nope", "--json", "--db", str(path))
+    assert json.loads(result.stdout) == []
+
+
+def test_search_sort_views_and_limit(archive_path):
+    result = run("search", "--sort", "views", "--json", "--db", str(archive_path))
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in json.loads(result.stdout)][0] == "RPT-280"
+    result = run("search", "--sort", "date", "--reverse", "--json", "--db", str(archive_path))
+    assert [r["id"] for r in json.loads(result.stdout)] == SEED_IDS[::-1]
+    result = run("search", "--limit", "2", "--json", "--db", str(archive_path))
+    assert [r["id"] for r in json.loads(result.stdout)] == SEED_IDS[:2]
+    result = run("search", "--limit", "2", "--offset", "3", "--json", "--db", str(archive_path))
+    assert [r["id"] for r in json.loads(result.stdout)] == SEED_IDS[3:]
+
+
+def test_search_rejects_an_unknown_sort(archive_path):
+    result = run("search", "--sort", "colour", "--db", str(archive_path))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_search_plain_output_is_one_line_per_report(archive_path):
+    result = run("search", "--limit", "3", "--db", str(archive_path))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert [line.split("\t")[0] for line in lines] == SEED_IDS[:3]
+    assert "3 of 4 reports" in result.stderr
+
+
+def test_search_plain_output_is_inert(tmp_path):
+    path = tmp_path / "hostile.db"
+    make_store(path, [{"id": "H1", "title": "Evil \x1b]52;c;cGF3bmVk\x07 title\x1b[2J\nnext", "category": "X"}]).close()
+    result = run("search", "--db", str(path))
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "␛" in result.stdout
+    assert len(result.stdout.splitlines()) == 1
+
+
+def test_env_var_selects_the_archive(tmp_path):
+    path = tmp_path / "other.db"
+    make_store(path, [{"id": "ENV-1", "title": "Only in the env archive"}]).close()
+    result = run("search", "--json", env={ENV_VAR: str(path)})
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in json.loads(result.stdout)] == ["ENV-1"]
+
+
+def test_db_option_before_the_command(archive_path):
+    result = run("--db", str(archive_path), "search", "Malaysian", "--json")
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in json.loads(result.stdout)] == ["RPT-1045"]
+
+
+def test_archive_db_in_the_current_directory_is_used(archive_path):
+    shutil.copyfile(archive_path, Path.cwd() / "archive.db")
+    result = run("search", "--json")
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in json.loads(result.stdout)] == SEED_IDS
+
+
+# -- show ---------------------------------------------------------------------------------
+
+
+def test_show_prints_the_report_and_counts_a_view(archive_path):
+    assert views_in_file(archive_path, "RPT-280") == 1
+    result = run("show", "RPT-280", "--db", str(archive_path))
+    assert result.exit_code == 0, result.output
+    assert "Rare Earths in 2023: China’s Processing Grip Drives a New Diversification Race" in result.stdout
+    assert "GlobalData estimates global rare earth mine production reached 350,000t REO" in result.stdout
+    assert "2 views" in result.stdout
+    assert views_in_file(archive_path, "RPT-280") == 2
+
+
+def test_show_no_count_leaves_views(archive_path):
+    result = run("show", "RPT-280", "--no-count", "--json", "--db", str(archive_path))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["views"] == 1
+    assert views_in_file(archive_path, "RPT-280") == 1
+
+
+def test_show_json(archive_path):
+    result = run("show", "RPT-1045", "--json", "--db", str(archive_path))
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["id"], report["views"]) == ("RPT-1045", 1)
+    assert report["summary"].startswith("A Malaysian engineering study")
+
+
+def test_show_missing_report(archive_path):
+    before = snapshot(archive_path)
+    result = run("show", "NOPE", "--db", str(archive_path))
+    assert_clean_failure(result, "NOPE")
+    assert "no report" in result.stderr.lower()
+    assert result.stdout == ""
+    assert snapshot(archive_path) == before
+
+
+# -- import -------------------------------------------------------------------------------------
+
+
+def test_import_creates_a_new_archive(tmp_path):
+    new = tmp_path / "fresh" / "new.db"
+    new.parent.mkdir()
+    result = run("import", str(SEED_PAGE), "--db", str(new))
+    assert result.exit_code == 0, result.output
+    assert "imported 4 reports" in result.stdout
+    assert new.exists()
+    listed = run("search", "--json", "--db", str(new))
+    assert [r["id"] for r in json.loads(listed.stdout)] == SEED_IDS
+
+
+def test_import_one_report_says_report(tmp_path):
+    source = tmp_path / "one.csv"
+    source.write_text("id,title\nO1,Only one\n", encoding="utf-8")
+    result = run("import", str(source), "--db", str(tmp_path / "one.db"))
+    assert result.exit_code == 0, result.output
+    assert "imported 1 report " in result.stdout
+
+
+def test_import_bad_file_changes_nothing(archive_path, tmp_path):
+    source = tmp_path / "bad.csv"
+    source.write_text("id,title,views\nG1,Good,1\n,No id,2\nB2,Bad views,many\n", encoding="utf-8")
+    before = snapshot(archive_path)
+    result = run("import", str(source), "--db", str(archive_path))
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2, result.stderr
+    assert str(source) in errors[0] and "line 3" in errors[0]
+    assert str(source) in errors[1] and "line 4" in errors[1]
+    assert snapshot(archive_path) == before
+
+
+def test_import_skip_bad(archive_path, tmp_path):
+    source = tmp_path / "mixed.csv"
+    source.write_text("id,title,views\nG1,Good,1\nB2,Bad views,many\n", encoding="utf-8")
+    result = run("import", "--skip-bad", str(source), "--db", str(archive_path))
+    assert result.exit_code == 0, result.output
+    assert "imported 1 report " in result.stdout
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped:")]
+    assert len(skipped) == 1 and "line 3" in skipped[0]
+    assert views_in_file(archive_path, "G1") == 1
+
+
+def test_import_missing_file(tmp_path, archive_path):
+    before = snapshot(archive_path)
+    result = run("import", str(tmp_path / "ghost.csv"), "--db", str(archive_path))
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    assert "ghost.csv" in result.stderr
+    assert snapshot(archive_path) == before
+
+
+# -- archives that cannot be opened --------------------------------------------------------------
+
+
+@pytest.fixture
+def not_sqlite(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("Shopping list: milk, eggs.\n" * 100, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("search",), ("search", "--json", "magnet"), ("show", "RPT-280"), ("import", str(SEED_PAGE))],
+    ids=["search", "search-json", "show", "import"],
+)
+def test_db_that_is_not_sqlite(not_sqlite, args):
+    content = not_sqlite.read_bytes()
+    result = run(*args, "--db", str(not_sqlite))
+    assert_clean_failure(result, "not an SQLite archive")
+    assert str(not_sqlite) in result.stderr
+    assert not_sqlite.read_bytes() == content
+
+
+def test_db_that_does_not_exist(tmp_path):
+    missing = tmp_path / "missing.db"
+    result = run("search", "--db", str(missing))
+    assert_clean_failure(result, "no such archive")
+    assert not missing.exists()
+
+
+# -- the installed command ------------------------------------------------------------------------
+
+
+def _command() -> list[str]:
+    beside = Path(sys.executable).parent / "tui-archive"
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("tui-archive")
+    return [found] if found else [sys.executable, "-m", "tui_archive"]
+
+
+def test_installed_command_exit_codes(archive_path, not_sqlite, tmp_path):
+    env = {key: value for key, value in os.environ.items() if key != ENV_VAR}
+    env["XDG_DATA_HOME"] = str(tmp_path / "xdg-data")
+
+    def command(*args):
+        return subprocess.run(
+            [*_command(), *args], capture_output=True, text=True, cwd=tmp_path / "cwd", env=env, timeout=60
+        )
+
+    ok = command("search", "--json", "--db", str(archive_path))
+    assert ok.returncode == 0, ok.stderr
+    assert [r["id"] for r in json.loads(ok.stdout)] == SEED_IDS
+
+    shown = command("show", "RPT-363", "--db", str(archive_path))
+    assert shown.returncode == 0, shown.stderr
+    assert views_in_file(archive_path, "RPT-363") == 1
+
+    missing = command("show", "NOPE", "--db", str(archive_path))
+    assert missing.returncode == 1
+    assert "NOPE" in missing.stderr and "Traceback" not in missing.stderr
+
+    broken = command("search", "--db", str(not_sqlite))
+    assert broken.returncode == 1
+    assert "not an SQLite archive" in broken.stderr and "Traceback" not in broken.stderr
