@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 import sys
 from dataclasses import asdict
@@ -180,7 +182,18 @@ def import_(ctx: click.Context, files: tuple[str, ...], skip_bad: bool, db: str 
     """
     store, _ = _open(_db(ctx, db), create=True)
     try:
-        result = import_files(store, files, skip_bad=skip_bad)
+        with contextlib.ExitStack() as stack:
+            progress = None
+            if sys.stderr.isatty():  # a bar for people, nothing for scripts and logs
+                size = sum(os.path.getsize(f) for f in files if os.path.isfile(f))
+                bar = stack.enter_context(
+                    click.progressbar(length=max(1, size), label="importing", file=sys.stderr, width=40)
+                )
+
+                def progress(done: int, total: int) -> None:
+                    bar.update(max(0, min(done, bar.length) - bar.pos))
+
+            result = import_files(store, files, skip_bad=skip_bad, progress=progress)
     except ImportFailed as failure:
         for problem in failure.problems:
             click.echo(f"error: {clean(str(problem))}", err=True)
