@@ -8,11 +8,13 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from .history import History
 from .resources import styles_dir
 from .safe import clean
 from .screens.browse import BrowseScreen, describe_failure
 from .screens.error import ErrorScreen
 from .screens.help import HelpScreen
+from .screens.history import HistoryScreen
 from .screens.report import ReportScreen
 from .store import Store
 from .widgets.report_table import ReportTable
@@ -31,10 +33,11 @@ class ArchiveApp(App[None]):
         Binding("ctrl+p", "command_palette", "Commands", show=False),
     ]
 
-    def __init__(self, store: Store, note: str = "") -> None:
+    def __init__(self, store: Store, note: str = "", history: History | None = None) -> None:
         super().__init__()
         self.store = store
         self.note = note
+        self.history = history if history is not None else History(store.path)  # in memory
 
     def on_mount(self) -> None:
         self.sub_title = clean(self.store.path.name)
@@ -55,6 +58,7 @@ class ArchiveApp(App[None]):
                     ("Report list", BrowseScreen),
                     ("Moving in the list", ReportTable),
                     ("Report screen", ReportScreen),
+                    ("History", HistoryScreen),
                 ]
             )
         )

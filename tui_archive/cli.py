@@ -47,10 +47,11 @@ def cli(ctx: click.Context, db: str | None) -> None:
         return
     _require_utf8_terminal()
     from .app import ArchiveApp  # Textual loads only for the app itself
+    from .history import History
 
     store, note = _open(db, create=False)
     try:
-        ArchiveApp(store, note).run()
+        ArchiveApp(store, note, History.for_user(store.path)).run()
     finally:
         store.close()
 
