@@ -167,6 +167,8 @@ def test_search_access_copy_quit_over_ssh(terminal: Terminal, archive_path: Path
     terminal.wait_until(lambda: terminal.exit_status() is not None, "the app to exit")
     assert terminal.exit_status() == "EXIT=0"
     assert views(archive_path, "RPT-1045") == before + 1
+    history = terminal.tmp_path / "data" / "tui-archive" / "history.json"
+    assert "RPT-1045" in history.read_text(encoding="utf-8")
 
 
 def test_80x24_shows_rows_and_detail(terminal: Terminal, archive_path: Path):
