@@ -13,6 +13,7 @@ from .resources import styles_dir
 from .safe import clean
 from .screens.browse import BrowseScreen, describe_failure
 from .screens.error import ErrorScreen
+from .screens.export import ExportScreen
 from .screens.help import HelpScreen
 from .screens.history import HistoryScreen
 from .screens.report import ReportScreen
@@ -59,6 +60,7 @@ class ArchiveApp(App[None]):
                     ("Moving in the list", ReportTable),
                     ("Report screen", ReportScreen),
                     ("History", HistoryScreen),
+                    ("Export", ExportScreen),
                 ]
             )
         )

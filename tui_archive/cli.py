@@ -10,7 +10,8 @@ from dataclasses import asdict
 
 import click
 
-from . import __version__
+from . import __version__, export
+from .export import FORMATS
 from .importers import ImportFailed, import_files
 from .location import ENV_VAR, resolve
 from .safe import clean, safe_json
@@ -84,7 +85,15 @@ def _db(ctx: click.Context, db: str | None) -> str | None:
 @click.option("--reverse", is_flag=True, help="Reverse the order.")
 @click.option("--limit", "-n", type=click.IntRange(min=0), default=50, show_default=True, help="At most this many.")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many first.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (one array of reports).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", *FORMATS]),
+    default="text",
+    show_default=True,
+    help="text: tab-separated ID, date, views, category, title; csv and json: every field; md: a Markdown table.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @db_option
 @click.pass_context
 def search(
@@ -95,22 +104,32 @@ def search(
     reverse: bool,
     limit: int,
     offset: int,
+    fmt: str,
     as_json: bool,
     db: str | None,
 ) -> None:
     """List reports matching QUERY (words, "phrases", prefix*), like the search box."""
     store, _ = _open(_db(ctx, db))
+    listing = Listing(text=query, category=category, sort=sort, reverse=reverse)
+    if as_json:
+        fmt = "json"
+    if fmt != "text":  # streamed a window at a time, for exports of any size
+        try:
+            out = sys.stdout
+            reports = store.iter_listing(listing, offset=offset, limit=limit)
+            export.write(reports, fmt, out, inert=out.isatty())
+        except sqlite3.Error as error:
+            raise click.ClickException(f"{clean(store.path)}: {clean(_explain(error))}") from None
+        finally:
+            store.close()
+        return
     try:
-        listing = Listing(text=query, category=category, sort=sort, reverse=reverse)
         reports = store.window(listing, offset, limit)
         total = store.count(listing)
     except sqlite3.Error as error:  # damaged or locked after it opened
         raise click.ClickException(f"{clean(store.path)}: {clean(_explain(error))}") from None
     finally:
         store.close()
-    if as_json:
-        click.echo(safe_json([asdict(report) for report in reports], indent=2))
-        return
     for report in reports:
         click.echo(
             "\t".join(clean(value) for value in (report.id, report.date, report.views, report.category, report.title))

@@ -8,7 +8,7 @@ from textual.app import App
 from .safe import clean
 
 
-def copy(app: App, text: str) -> str:
+def copy(app: App, text: str, *, multiline: bool = False) -> str:
     """Copy ``text`` and say where it went.
 
     The system clipboard (pyperclip) where there is one; otherwise, as over
@@ -17,7 +17,8 @@ def copy(app: App, text: str) -> str:
     """
     # Archive text: no control character reaches the clipboard, where a later
     # paste into a shell or editor would act on it.
-    text = clean(text)
+    # (``multiline`` keeps line breaks, as between the marked IDs.)
+    text = clean(text, multiline=multiline)
     try:
         pyperclip.copy(text)
     except Exception:  # pyperclip raises its own exception, or an OS error from xclip/xsel

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -440,6 +440,34 @@ def _from_where(listing: Listing, *, with_match: bool = True) -> tuple[str, list
         sql = "FROM reports WHERE 1"
     if listing.category is not None:
         sql += " AND reports.category = ?"
+    # -- exporting ---------------------------------------------------------------
+
+    def iter_listing(
+        self, listing: Listing, size: int = 500, *, offset: int = 0, limit: int | None = None
+    ) -> Iterator[Report]:
+        """The listing's reports in its order (``limit`` of them from ``offset``, else all),
+        read one window of ``size`` at a time.
+
+        For exports: however large the listing, at most one window is held.
+        """
+        left = limit
+        while left is None or left > 0:
+            want = size if left is None else min(size, left)
+            rows = self.window(listing, offset, want)
+            yield from rows
+            if len(rows) < want:
+                return
+            offset += want
+            if left is not None:
+                left -= want
+
+    def iter_ids(self, report_ids: Iterable[str]) -> Iterator[Report]:
+        """The reports with these IDs, in the order given; IDs no longer in the archive are skipped."""
+        for report_id in report_ids:
+            report = self.get(report_id)
+            if report is not None:
+                yield report
+
         params.append(listing.category)
     return sql, params
 

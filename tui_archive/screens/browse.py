@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from dataclasses import replace
 
 from rich.text import Text
@@ -14,13 +15,14 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Input, Select, Static
 
-from .. import clipboard, links
+from .. import clipboard, export, links
 from ..messages import ListingCounted, ListingLoaded, PageLoaded, ReportAccessed, StoreFailed
 from ..safe import clean, safe_text
 from ..store import RELEVANCE, SORT_LABELS, SORTS, ArchiveError, Interrupted, Listing, Report, Session, Store
 from ..widgets.detail import DetailPane
 from ..widgets.report_table import PAGE_SIZE, ReportTable
 from ..widgets.search_input import SearchInput
+from .export import ExportScreen
 from .history import HistoryScreen
 from .report import ReportScreen
 
@@ -51,6 +53,9 @@ class BrowseScreen(Screen):
         Binding("c", "choose_category", "Category"),
         Binding("o", "open_link", "Open link", show=False),
         Binding("h", "history", "History", show=False),
+        Binding("space", "toggle_mark", "Mark / unmark", show=False),
+        Binding("u", "unmark_all", "Unmark all", show=False),
+        Binding("e", "export", "Export", show=False),
     ]
 
     def __init__(self, store: Store, note: str = "") -> None:
@@ -218,6 +223,8 @@ class BrowseScreen(Screen):
                     parts.append(Text("try fewer words, or a prefix like magn*", style="dim"))
         sort = SORT_LABELS[listing.effective_sort]
         parts.append(f"sorted by {sort} {'▼' if self._descending() else '▲'}")
+        if self.table.marked:
+            parts.append(Text(f"{len(self.table.marked)} marked", style="bold"))
         if self.store.readonly:
             parts.append(Text("read-only: views are not counted", style="yellow"))
         if self.note:
@@ -309,6 +316,56 @@ class BrowseScreen(Screen):
         if report is not None:
             self.open_report(report)
 
+    # -- marks and export ------------------------------------------------------------
+
+    def action_toggle_mark(self) -> None:
+        """Mark the highlighted report (or unmark it), then move to the next."""
+        report = self.table.highlighted
+        if report is None:
+            return
+        self.table.marked.symmetric_difference_update({report.id})
+        self.table.cursor_row += 1
+        self.table.refresh()
+        self._update_status()
+
+    def action_unmark_all(self) -> None:
+        self.table.marked.clear()
+        self.table.refresh()
+        self._update_status()
+
+    def action_export(self) -> None:
+        marked = sorted(self.table.marked)
+        if marked:
+            what = f"the {len(marked)} marked report" + ("" if len(marked) == 1 else "s")
+        else:
+            what = "the reports listed" if self.total is None else f"the {self.total:,} reports listed"
+
+        def chosen(answer: tuple[str, Path] | None) -> None:
+            if answer is not None:
+                self._export(answer[0], answer[1], self.listing, marked)
+
+        self.app.push_screen(ExportScreen(what), chosen)
+
+    @work(thread=True, group="export")
+    def _export(self, fmt: str, path: Path, listing: Listing, marked: list[str]) -> None:
+        reports = self.store.iter_ids(marked) if marked else self.store.iter_listing(listing)
+        created = False
+        try:
+            with path.open("x", encoding="utf-8", newline="") as out:
+                created = True
+                count = export.write(reports, fmt, out)
+        except FileExistsError:
+            message, severity = f"{clean(path)} exists already: choose another name", "warning"
+        except Exception as error:  # no room, no permission, or the archive failed while reading
+            if created:  # no half-written export left behind
+                path.unlink(missing_ok=True)
+            reason = clean(error.strerror or error) if isinstance(error, OSError) else describe_failure(error)
+            message, severity = f"not exported to {clean(path)}: {reason}", "error"
+        else:
+            noun = "report" if count == 1 else "reports"
+            message, severity = f"Exported {count:,} {noun} to {clean(path)}", "information"
+        self.app.call_from_thread(self.notify, message, severity=severity, markup=False)
+
     def action_history(self) -> None:
         history = getattr(self.app, "history", None)
         visits = history.visits() if history is not None else []
@@ -340,6 +397,12 @@ class BrowseScreen(Screen):
         open_report_link(self, report)
 
     def action_copy_id(self) -> None:
+        if self.table.marked:
+            ids = sorted(self.table.marked)
+            where = clipboard.copy(self.app, "\n".join(ids), multiline=True)
+            noun = "ID" if len(ids) == 1 else "IDs"
+            self.notify(f"Copied {len(ids)} marked {noun} to {where}", markup=False)
+            return
         report = self.table.highlighted
         if report is None:
             self.notify("No report highlighted", severity="warning")

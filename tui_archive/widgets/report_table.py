@@ -46,6 +46,7 @@ COLUMNS = (
     Column("views", "Views", 6, right=True),
 )
 GAP = 1
+MARKER = "●"
 
 
 class ReportTable(ScrollView, can_focus=True):
@@ -67,6 +68,7 @@ class ReportTable(ScrollView, can_focus=True):
         "report-table--cursor",
         "report-table--even-row",
         "report-table--loading",
+        "report-table--marked",
     }
 
     cursor_row: reactive[int] = reactive(0, always_update=True)
@@ -112,6 +114,8 @@ class ReportTable(ScrollView, can_focus=True):
         self.sort_descending = False
         self._pages: OrderedDict[int, list[Report]] = OrderedDict()
         self._pending: set[int] = set()
+        self.marked: set[str] = set()
+        """IDs of the marked reports (kept across listings); drawn with a marker before the ID."""
 
     # -- data in ------------------------------------------------------------------
 
@@ -305,7 +309,11 @@ class ReportTable(ScrollView, can_focus=True):
             style += self.get_component_rich_style("report-table--even-row")
         if row == self.cursor_row:
             style += self.get_component_rich_style("report-table--cursor")
-        return self._line(self._cells(report, self._widths(width)), style, width)
+        line = self._line(self._cells(report, self._widths(width)), style, width)
+        if report.id in self.marked:  # the marker takes the blank column before the ID
+            marker = Segment(MARKER, style + self.get_component_rich_style("report-table--marked"))
+            line = Strip([marker, *line.crop(1, width)], width)
+        return line
 
     def _want(self, row: int) -> None:
         page = row // PAGE_SIZE

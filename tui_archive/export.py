@@ -1,0 +1,71 @@
+"""Write reports to CSV, JSON or Markdown, one at a time (never the whole listing in memory).
+
+CSV and JSON keep every field exactly as stored (``tui-archive import`` reads
+them back); JSON escapes the characters a terminal would act on. Markdown is
+for reading: a table of ID, title, category, date, views and link, with the
+text made inert and ``|`` escaped.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import asdict
+from typing import TextIO
+
+from .safe import clean, safe_json
+from .store import COLUMNS, Report
+
+FORMATS = {"csv": "CSV", "json": "JSON", "md": "Markdown"}
+
+
+def write(reports: Iterable[Report], fmt: str, out: TextIO, *, inert: bool = False) -> int:
+    """Write ``reports`` to ``out`` in ``fmt`` (csv, json or md); return how many.
+
+    ``inert`` (for a terminal rather than a file) makes CSV's control characters
+    visible, as everywhere else archive text reaches a terminal.
+    """
+    if fmt == "csv":
+        return _csv(reports, out, inert)
+    if fmt == "json":
+        return _json(reports, out)
+    if fmt == "md":
+        return _markdown(reports, out)
+    raise ValueError(f"unknown export format {fmt!r} (choose csv, json or md)")
+
+
+def _csv(reports: Iterable[Report], out: TextIO, inert: bool) -> int:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    count = 0
+    for report in reports:
+        values = ["" if value is None else value for value in (getattr(report, c) for c in COLUMNS)]
+        writer.writerow([clean(value, multiline=True) for value in values] if inert else values)
+        count += 1
+    return count
+
+
+def _json(reports: Iterable[Report], out: TextIO) -> int:
+    count = 0
+    out.write("[")
+    for report in reports:
+        out.write(",\n  " if count else "\n  ")
+        out.write(safe_json(asdict(report)))
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def _cell(value: object) -> str:
+    return clean(value).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _markdown(reports: Iterable[Report], out: TextIO) -> int:
+    out.write("| ID | Title | Category | Date | Views | Link |\n")
+    out.write("|---|---|---|---|---:|---|\n")
+    count = 0
+    for report in reports:
+        cells = [report.id, report.title, report.category, report.date, report.views, report.url]
+        out.write("| " + " | ".join(_cell(cell) for cell in cells) + " |\n")
+        count += 1
+    return count
