@@ -108,9 +108,19 @@ def search(
     as_json: bool,
     db: str | None,
 ) -> None:
-    """List reports matching QUERY (words, "phrases", prefix*), like the search box."""
+    """List reports matching QUERY, in the search box's language.
+
+    \b
+    magnet supply       both words      "supply chain"   a phrase
+    magn*               a prefix        cobalt OR nickel either word
+    -china              without it      category:energy  category starts so
+    after:2024-01       from Jan 2024   before:2025      before 2025
+    views:>100          (<, >=, 5..20)  id:RPT-1*        IDs like it
+    """
     store, _ = _open(_db(ctx, db))
     listing = Listing(text=query, category=category, sort=sort, reverse=reverse)
+    for hint in listing.query.hints:
+        click.echo(f"hint: {clean(hint)}", err=True)
     if as_json:
         fmt = "json"
     if fmt != "text":  # streamed a window at a time, for exports of any size

@@ -65,3 +65,159 @@ def fts_expression(text: str | None) -> str | None:
     if not terms:
         return None
     return " ".join(term.to_fts() for term in terms)
+
+
+# -- the query language -----------------------------------------------------------------
+#
+#   magnet supply        both words (full text: title, summary, body)
+#   "supply chain"       a phrase
+#   magn*                a prefix (and the word being typed, in the app)
+#   cobalt OR nickel     either; OR joins the words either side of it
+#   -china               without the word
+#   category:energy      category starts with "energy" (any case); category:"rare earths"
+#   after:2024-01        dated in or after January 2024 (2024, 2024-01, 2024-01-31)
+#   before:2025          dated before 2025
+#   views:>100           also views:<10, views:>=5, views:7, views:10..20
+#   id:RPT-1*            ID matches, * for any characters
+
+FIELDS = ("category", "after", "before", "views", "id")
+
+_QUERY_PIECE = re.compile(
+    r'(?P<neg>-(?=[^\s-]))?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))?'
+)
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_VIEWS = re.compile(r"(?P<op>>=|<=|>|<|=)?(?P<a>\d+)(?:\.\.(?P<b>\d+))?")
+
+
+@dataclass(frozen=True)
+class Query:
+    """Search text parsed: a full-text part and SQL conditions on ``reports``.
+
+    ``match`` is the FTS5 expression reports must match (None: no text);
+    ``exclude`` one that they must not match; ``where`` SQL conditions with
+    ``?`` placeholders for ``params``; ``hints`` say what was not understood.
+    """
+
+    match: str | None = None
+    exclude: str | None = None
+    where: tuple[str, ...] = ()
+    params: tuple[object, ...] = ()
+    hints: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return self.match is None and self.exclude is None and not self.where
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _date_bound(value: str, *, end: bool) -> str | None:
+    """The first day of a partial date, or (end=True) the first day after it."""
+    m = _PARTIAL_DATE.fullmatch(value)
+    if not m:
+        return None
+    year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+    from datetime import date, timedelta
+
+    try:
+        start = date(year, month, day)
+    except ValueError:
+        return None
+    if not end:
+        return start.isoformat()
+    if m[3]:
+        following = start + timedelta(days=1)
+    elif m[2]:
+        following = date(year + month // 12, month % 12 + 1, 1)
+    else:
+        following = date(year + 1, 1, 1) if year < 9999 else None
+    return following.isoformat() if following else "9999-99"
+
+
+def parse_query(text: str | None, *, typing: bool = False) -> Query:
+    """Parse what was typed in the search box (or given to ``tui-archive search``).
+
+    Never raises: whatever cannot be understood becomes words to search for,
+    with a hint. With ``typing``, the last word (no space after it yet) is
+    searched as a prefix, so results follow the keystrokes.
+    """
+    if not text:
+        return Query()
+    still_typing = typing and text == text.rstrip()
+    pieces = [m for m in _QUERY_PIECE.finditer(text) if m.group(0)]
+    groups: list[list[Term]] = [[]]
+    excluded: list[Term] = []
+    where: list[str] = []
+    params: list[object] = []
+    hints: list[str] = []
+    pending_or = False
+    for index, m in enumerate(pieces):
+        last = index == len(pieces) - 1
+        negative, field, phrase, word = bool(m["neg"]), m["field"], m["phrase"], m["word"]
+        value = phrase if phrase is not None else (word or "")
+        if field is not None and field.lower() in FIELDS:
+            clause = _field_clause(field.lower(), value, prefix=last and still_typing and phrase is None, hints=hints)
+            if clause is not None:
+                sql, values = clause
+                where.append(f"NOT coalesce(({sql}), 0)" if negative else sql)
+                params.extend(values)
+            continue
+        if field is not None:
+            if not (last and still_typing):
+                hints.append(
+                    f"no field {field}: here, so its words were searched; fields are {', '.join(f + ':' for f in FIELDS)}"
+                )
+        if phrase is None and value == "OR" and not negative and field is None:
+            pending_or = True
+            continue
+        tokens = tuple(_TOKEN.findall(value))
+        if not tokens:
+            continue
+        prefix = phrase is None and (value.endswith("*") or (last and still_typing))
+        term = Term(tokens, prefix=prefix)
+        if negative:
+            excluded.append(term)
+            continue
+        if pending_or and groups[-1]:
+            groups.append([])
+        pending_or = False
+        groups[-1].append(term)
+    groups = [group for group in groups if group]
+    match = None
+    if groups:
+        parts = [" ".join(term.to_fts() for term in group) for group in groups]
+        match = parts[0] if len(parts) == 1 else " OR ".join(f"({part})" for part in parts)
+    exclude = " OR ".join(term.to_fts() for term in excluded) or None
+    return Query(match, exclude, tuple(where), tuple(params), tuple(hints))
+
+
+def _field_clause(field: str, value: str, *, prefix: bool, hints: list[str]) -> tuple[str, list[object]] | None:
+    value = value.strip()
+    if not value:
+        return None  # "category:" while it is being typed
+    if field == "category":
+        return "reports.category LIKE ? ESCAPE '\\'", [_like_escape(value) + "%"]
+    if field == "id":
+        pattern = _like_escape(value).replace("*", "%")
+        if prefix and not pattern.endswith("%"):
+            pattern += "%"
+        return "reports.id LIKE ? ESCAPE '\\'", [pattern]
+    if field in ("after", "before"):
+        bound = _date_bound(value, end=False)
+        if bound is None:
+            if not prefix:
+                hints.append(f"{field}: needs a date like 2024, 2024-03 or 2024-03-31")
+            return None
+        return (f"reports.date >= ?", [bound]) if field == "after" else (f"reports.date < ?", [bound])
+    m = _VIEWS.fullmatch(value.replace(" ", ""))
+    if m is None:
+        if not prefix:
+            hints.append("views: needs a number, like views:>100, views:<10 or views:5..20")
+        return None
+    a = int(m["a"])
+    if m["b"] is not None:
+        return "reports.views BETWEEN ? AND ?", [min(a, int(m["b"])), max(a, int(m["b"]))]
+    op = m["op"] or "="
+    return f"reports.views {op} ?", [a]

@@ -15,13 +15,13 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from .query import fts_expression
+from .query import Query, parse_query
 
 SCHEMA_VERSION = 1
 DEFAULT_NAME = "Report Archive"
@@ -91,10 +91,25 @@ class Listing:
     category: str | None = None
     sort: str | None = None
     reverse: bool = False
+    typing: bool = False
+    """Text from the search box as it is typed: its last word counts as a prefix."""
+
+    @property
+    def query(self) -> Query:
+        return parse_query(self.text, typing=self.typing)
 
     @property
     def match(self) -> str | None:
-        return fts_expression(self.text)
+        """The FTS5 expression matching reports must satisfy, exclusions included."""
+        query = self.query
+        if query.match is None:
+            return None
+        return query.match if query.exclude is None else f"({query.match}) NOT ({query.exclude})"
+
+    @property
+    def filtered(self) -> bool:
+        """Does the listing leave out any report?"""
+        return self.category is not None or not self.query.empty
 
     @property
     def effective_sort(self) -> str:
@@ -425,21 +440,6 @@ class Store:
             yield writer
             writer.finish()
 
-
-RELEVANCE_CANDIDATES = 5000
-_DENSITY_SAMPLE = 1000
-_DENSE = 0.2  # share of reports matching above which the sort index is walked
-
-
-def _from_where(listing: Listing, *, with_match: bool = True) -> tuple[str, list[Any]]:
-    params: list[Any] = []
-    if listing.match is not None and with_match:
-        sql = "FROM reports_fts JOIN reports ON reports.rowid = reports_fts.rowid WHERE reports_fts MATCH ?"
-        params.append(listing.match)
-    else:
-        sql = "FROM reports WHERE 1"
-    if listing.category is not None:
-        sql += " AND reports.category = ?"
     # -- exporting ---------------------------------------------------------------
 
     def iter_listing(
@@ -468,6 +468,30 @@ def _from_where(listing: Listing, *, with_match: bool = True) -> tuple[str, list
             if report is not None:
                 yield report
 
+
+RELEVANCE_CANDIDATES = 5000
+_DENSITY_SAMPLE = 1000
+_DENSE = 0.2  # share of reports matching above which the sort index is walked
+
+
+def _from_where(listing: Listing, *, with_match: bool = True) -> tuple[str, list[Any]]:
+    """FROM and WHERE for a listing. ``with_match=False`` leaves the full-text match to the caller."""
+    query = listing.query
+    match = listing.match
+    params: list[Any] = []
+    if match is not None and with_match:
+        sql = "FROM reports_fts JOIN reports ON reports.rowid = reports_fts.rowid WHERE reports_fts MATCH ?"
+        params.append(match)
+    else:
+        sql = "FROM reports WHERE 1"
+    if query.exclude is not None and match is None:  # only words to leave out
+        sql += " AND reports.rowid NOT IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?)"
+        params.append(query.exclude)
+    for condition in query.where:
+        sql += f" AND {condition}"
+    params.extend(query.params)
+    if listing.category is not None:
+        sql += " AND reports.category = ?"
         params.append(listing.category)
     return sql, params
 
@@ -526,7 +550,7 @@ class Session:
         return self._all(f"SELECT count(*) {from_where}", params)[0][0]
 
     def categories(self, listing: Listing) -> list[Category]:
-        from_where, params = _from_where(Listing(text=listing.text))
+        from_where, params = _from_where(replace(listing, category=None))
         sql = (
             f"SELECT reports.category AS name, count(*) AS n {from_where}"
             " GROUP BY reports.category ORDER BY reports.category COLLATE NOCASE"

@@ -62,7 +62,7 @@ class BrowseScreen(Screen):
         super().__init__()
         self.store = store
         self.note = note
-        self.listing = Listing()
+        self.listing = Listing(typing=True)
         self.generation = 0
         self.total: int | None = None
         self.archive_total: int | None = None
@@ -123,8 +123,7 @@ class BrowseScreen(Screen):
                 rows = session.window(listing, 0, PAGE_SIZE)
                 self.post_message(ListingLoaded(generation, listing, rows))
                 total = session.count(listing)
-                filtered = listing.match is not None or listing.category is not None
-                archive_total = session.count(Listing()) if filtered else total
+                archive_total = session.count(Listing()) if listing.filtered else total
                 categories = session.categories(listing)
             self.post_message(ListingCounted(generation, total, archive_total, categories))
         except Interrupted:
@@ -204,23 +203,25 @@ class BrowseScreen(Screen):
         if self._failure:
             parts.append(Text(clean(self._failure), style="bold red"))
         elif self.total is None:
-            parts.append("counting…" if self.table.row_count else "searching…" if listing.match else "loading…")
+            parts.append("counting…" if self.table.row_count else "searching…" if listing.filtered else "loading…")
         else:
             noun = "report" if self.total == 1 else "reports"
-            if listing.match is None and listing.category is None:
+            if not listing.filtered:
                 parts.append(f"{self.total:,} {noun}")
             else:
                 text = Text(f"{self.total:,} of {self.archive_total:,}")
                 if listing.category is not None:
                     text.append(" in ")
                     text.append(safe_text(listing.category))
-                if listing.match is not None:
+                if not listing.query.empty:
                     text.append(" match '")
                     text.append(safe_text(listing.text.strip()))
                     text.append("'")
                 parts.append(text)
                 if self.total == 0 and listing.match is not None:
                     parts.append(Text("try fewer words, or a prefix like magn*", style="dim"))
+        for hint in listing.query.hints:
+            parts.append(Text(clean(hint), style="yellow"))
         sort = SORT_LABELS[listing.effective_sort]
         parts.append(f"sorted by {sort} {'▼' if self._descending() else '▲'}")
         if self.table.marked:

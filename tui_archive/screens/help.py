@@ -14,6 +14,13 @@ SEARCH_SYNTAX = [
     ("magnet supply", "reports with both words (in title, summary or body)"),
     ('"supply chain"', "the words together, as a phrase"),
     ("magn*", "words starting with magn (the word being typed counts as a prefix)"),
+    ("cobalt OR nickel", "either word"),
+    ("-china", "leave out reports with the word (also -category:energy)"),
+    ("category:energy", 'category starts with "energy", any case; category:"rare earths"'),
+    ("after:2024-01", "dated January 2024 or later (2024, 2024-01, 2024-01-31)"),
+    ("before:2025", "dated before 2025"),
+    ("views:>100", "by view count: views:<10, views:>=5, views:7, views:5..20"),
+    ("id:RPT-1*", "IDs like it; * stands for any characters"),
 ]
 
 
