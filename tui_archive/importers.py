@@ -19,7 +19,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils.utils import Format, rows_from_file
 
 from .store import Store
 
@@ -222,6 +221,8 @@ def read_file(path: Path) -> tuple[str | None, Iterator[Located], Callable[[], i
 
 
 def _stream(fp: io.BufferedReader, kind: str) -> Iterator[Located]:
+    from sqlite_utils.utils import Format, rows_from_file  # loaded only when importing
+
     with fp:
         if kind == "jsonl":
             yield from _read_json_lines(fp)

@@ -164,6 +164,8 @@ def parse_query(text: str | None, *, typing: bool = False) -> Query:
                 where.append(f"NOT coalesce(({sql}), 0)" if negative else sql)
                 params.extend(values)
             continue
+        if field is not None and not value.strip():
+            value, field = field, None  # "note:" is a word followed by a colon
         if field is not None:
             if not (last and still_typing):
                 hints.append(

@@ -17,11 +17,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
 
 from .query import Query, parse_query
+
+if TYPE_CHECKING:  # sqlite-utils is loaded only to create or upgrade an archive
+    import sqlite_utils
 
 SCHEMA_VERSION = 1
 DEFAULT_NAME = "Report Archive"
@@ -176,7 +178,7 @@ ON CONFLICT (id) DO UPDATE SET
 """
 
 
-def _migrate_to_1(db: sqlite_utils.Database) -> None:
+def _migrate_to_1(db: "sqlite_utils.Database") -> None:
     """Create the archive, or adopt a ``reports`` table another program made."""
     db.execute("CREATE TABLE IF NOT EXISTS archive_meta (key TEXT PRIMARY KEY, value TEXT)")
     table = db["reports"]
@@ -340,6 +342,8 @@ class Store:
                 return
             conn.execute("BEGIN IMMEDIATE")
             try:
+                import sqlite_utils
+
                 db = sqlite_utils.Database(conn)
                 for migrate in MIGRATIONS[version:]:
                     migrate(db)
