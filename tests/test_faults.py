@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from textual.widgets import Static
 
 from tui_archive import store as store_module
+from tui_archive.screens import browse as browse_module
 from tui_archive.app import ArchiveApp
 from tui_archive.cli import cli
 from tui_archive.screens.browse import BrowseScreen
@@ -40,6 +41,12 @@ def run(*args: str) -> tuple[int, str]:
 
 def status(app: ArchiveApp) -> str:
     return str(app.screen.query_one("#status", Static).render())
+
+
+def browse_status(app: ArchiveApp) -> str:
+    """The list's status line, also while a report is open over it."""
+    browse = next(s for s in app.screen_stack if isinstance(s, BrowseScreen))
+    return str(browse.query_one("#status", Static).render())
 
 
 async def settle(pilot) -> None:
@@ -235,7 +242,9 @@ async def test_readonly_archive_says_so_once_and_counts_nothing(archive_path: Pa
 
 
 async def test_locked_archive_while_counting_a_view(archive_path: Path, monkeypatch):
+    """A view counted while another program holds the archive waits for it, and is not lost."""
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr(browse_module, "VIEW_RETRY_PAUSE", 0.05)
     store = Store(archive_path)
     app = ArchiveApp(store)
     blocker = sqlite3.connect(archive_path, isolation_level=None)
@@ -244,22 +253,52 @@ async def test_locked_archive_while_counting_a_view(archive_path: Path, monkeypa
             await settle(pilot)
             blocker.execute("BEGIN EXCLUSIVE")
             await pilot.press("enter")
-            await settle(pilot)
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if "busy" in browse_status(app):
+                    break
             assert isinstance(app.screen, ReportScreen)
             await pilot.press("escape")
             await pilot.pause()
-            assert "view not counted" in status(app)
-            assert "busy" in status(app)
-            blocker.execute("ROLLBACK")
-            # Once the lock is gone, the next ACCESS counts.
-            await pilot.press("enter")
-            await settle(pilot)
+            assert "busy" in status(app) and "will be counted" in status(app)
             assert app.is_running
+            blocker.execute("ROLLBACK")
+            await settle(pilot)
+            # The waiting view landed once the lock was gone, and the note is gone.
+            assert "busy" not in status(app)
+            assert "RPT-1045 · Rare Earths · 2026-02-12 · 1 view" in str(
+                app.screen.query_one("#detail-meta").render()
+            )
     finally:
         blocker.close()
         store.close()
     with sqlite3.connect(archive_path) as conn:
         assert conn.execute("SELECT views FROM reports WHERE id = 'RPT-1045'").fetchone()[0] == 1
+
+
+async def test_view_given_up_after_the_retry_period(archive_path: Path, monkeypatch):
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr(browse_module, "VIEW_RETRY_SECONDS", 0.3)
+    monkeypatch.setattr(browse_module, "VIEW_RETRY_PAUSE", 0.05)
+    store = Store(archive_path)
+    app = ArchiveApp(store)
+    blocker = sqlite3.connect(archive_path, isolation_level=None)
+    try:
+        async with app.run_test(size=(120, 32)) as pilot:
+            await settle(pilot)
+            blocker.execute("BEGIN EXCLUSIVE")
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            await pilot.press("escape")
+            await pilot.pause()
+            assert "view not counted" in status(app)
+            assert app.is_running
+            blocker.execute("ROLLBACK")
+    finally:
+        blocker.close()
+        store.close()
+    with sqlite3.connect(archive_path) as conn:
+        assert conn.execute("SELECT views FROM reports WHERE id = 'RPT-1045'").fetchone()[0] == 0
 
 
 async def test_disk_full_while_counting_a_view(store: Store, monkeypatch):

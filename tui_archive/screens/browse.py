@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 from dataclasses import replace
 
@@ -14,6 +15,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Input, Select, Static
+from textual.worker import get_current_worker
 
 from .. import clipboard, export, links
 from ..messages import ListingCounted, ListingLoaded, PageLoaded, ReportAccessed, StoreFailed
@@ -28,6 +30,14 @@ from .report import ReportScreen
 
 ALL = "__all__"
 SEARCH_DEBOUNCE = 0.08  # seconds: one query per pause in typing, not per key
+
+
+VIEW_RETRY_SECONDS = 600.0  # how long a view waits for a busy archive before it is given up
+VIEW_RETRY_PAUSE = 0.5
+
+
+def _busy(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
 
 
 def describe_failure(error: Exception) -> str:
@@ -174,7 +184,9 @@ class BrowseScreen(Screen):
     def _store_failed(self, message: StoreFailed) -> None:
         self._failure = message.reason
         self._update_status()
-        self.notify(clean(message.reason), severity="error", markup=False)
+        if message.reason:
+            severity = "warning" if message.reason.startswith("archive busy") else "error"
+            self.notify(clean(message.reason), severity=severity, markup=False)
 
     # -- status and widgets ------------------------------------------------------------
 
@@ -446,13 +458,32 @@ class BrowseScreen(Screen):
 
     @work(thread=True, group="access")
     def _count_view(self, report_id: str) -> None:
-        try:
-            report = self.store.access(report_id)
-        except Exception as error:  # disk full, locked: the app keeps running
-            self.post_message(StoreFailed(f"view not counted: {describe_failure(error)}"))
-            return
+        """Count the view; while another program (an import) holds the archive, keep trying."""
+        worker = get_current_worker()
+        deadline = time.monotonic() + VIEW_RETRY_SECONDS
+        said = False
+        while True:
+            try:
+                report = self.store.access(report_id)
+            except sqlite3.OperationalError as error:
+                if not _busy(error) or time.monotonic() > deadline or worker.is_cancelled:
+                    self.post_message(StoreFailed(f"view not counted: {describe_failure(error)}"))
+                    return
+                if not said:
+                    said = True
+                    self.post_message(
+                        StoreFailed(f"archive busy (an import?): the view of {report_id} will be counted when it is free")
+                    )
+                time.sleep(VIEW_RETRY_PAUSE)
+                continue
+            except Exception as error:  # disk full, damaged: the app keeps running
+                self.post_message(StoreFailed(f"view not counted: {describe_failure(error)}"))
+                return
+            break
         if report is not None:
             self.post_message(ReportAccessed(report))
+            if said:
+                self.post_message(StoreFailed(""))  # clears the busy note
 
     @on(ReportAccessed)
     def _report_accessed(self, message: ReportAccessed) -> None:
