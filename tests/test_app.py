@@ -178,7 +178,7 @@ async def test_y_falls_back_to_osc52_without_a_clipboard(app: ArchiveApp, monkey
 
 
 async def test_help_lists_the_keys(app: ArchiveApp):
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 50)) as pilot:  # tall enough to show every section
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()

@@ -22,6 +22,7 @@ from ..messages import ListingCounted, ListingLoaded, PageLoaded, ReportAccessed
 from ..safe import clean, safe_text
 from ..store import RELEVANCE, SORT_LABELS, SORTS, ArchiveError, Interrupted, Listing, Report, Session, Store
 from ..widgets.detail import DetailPane
+from ..widgets.facets import FacetPanel
 from ..widgets.report_table import PAGE_SIZE, ReportTable
 from ..widgets.search_input import SearchInput
 from .export import ExportScreen
@@ -61,6 +62,7 @@ class BrowseScreen(Screen):
         Binding("s", "cycle_sort", "Sort"),
         Binding("S", "reverse_sort", "Reverse sort"),
         Binding("c", "choose_category", "Category"),
+        Binding("f", "toggle_facets", "Facets: category counts", show=False),
         Binding("o", "open_link", "Open link", show=False),
         Binding("h", "history", "History", show=False),
         Binding("space", "toggle_mark", "Mark / unmark", show=False),
@@ -95,6 +97,7 @@ class BrowseScreen(Screen):
         with Horizontal(id="main"):
             yield ReportTable(id="reports")
             yield DetailPane(id="detail")
+            yield FacetPanel(id="facets")  # in the detail pane's place while open
         yield Static(id="status")
         yield Footer()
 
@@ -169,6 +172,7 @@ class BrowseScreen(Screen):
         self.archive_total = message.archive_total
         self.table.set_row_count(message.generation, message.total)
         self._update_categories(message)
+        self.query_one(FacetPanel).show_categories(message.categories, self.listing.category)
         self._update_status()
 
     @on(ReportTable.RowsWanted)
@@ -292,11 +296,21 @@ class BrowseScreen(Screen):
 
     @on(Select.Changed, "#category")
     def _category_chosen(self, message: Select.Changed) -> None:
-        category = None if message.value == ALL else str(message.value)
+        self.set_category(None if message.value == ALL else str(message.value))
+        self.table.focus()
+
+    @on(FacetPanel.Chosen)
+    def _facet_chosen(self, message: FacetPanel.Chosen) -> None:
+        self.set_category(message.category)
+
+    def set_category(self, category: str | None) -> None:
+        """Narrow the list to one category (``None``: all), from the category control or the facets panel.
+
+        Both show the choice when the new listing is counted (``_listing_counted``).
+        """
         if category != self.listing.category:
             self.listing = replace(self.listing, category=category)
             self.reload()
-        self.table.focus()
 
     @on(Button.Pressed, "#access")
     def _access_pressed(self) -> None:
@@ -435,6 +449,22 @@ class BrowseScreen(Screen):
         select = self.query_one("#category", Select)
         select.focus()
         select.expanded = True
+
+    def action_toggle_facets(self) -> None:
+        """Show the facets panel in the detail pane's place and move into it, or close it."""
+        panel = self.query_one(FacetPanel)
+        if panel.display:
+            self._close_facets()
+        else:
+            self.query_one(DetailPane).display = False
+            panel.display = True
+            panel.focus()
+
+    @on(FacetPanel.CloseRequested)
+    def _close_facets(self) -> None:
+        self.query_one(FacetPanel).display = False
+        self.query_one(DetailPane).display = True
+        self.table.focus()
 
     # -- ACCESS --------------------------------------------------------------------------
 

@@ -1,0 +1,269 @@
+"""The facets panel (f): category counts for the current search; choosing one narrows the list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Select
+
+from tui_archive.app import ArchiveApp
+from tui_archive.screens.browse import BrowseScreen
+from tui_archive.screens.help import HelpScreen
+from tui_archive.store import Store
+from tui_archive.widgets.detail import DetailPane
+from tui_archive.widgets.facets import FacetPanel
+from tui_archive.widgets.report_table import ReportTable
+
+from .conftest import make_store
+from .test_app import screen_text, settle, shown_ids, status
+
+RECORDS = [
+    {"id": "E-1", "title": "Oil supply outlook", "category": "Energy", "date": "2024-01-01"},
+    {"id": "E-2", "title": "Gas supply outlook", "category": "Energy", "date": "2024-02-01"},
+    {"id": "E-3", "title": "Grid demand", "category": "Energy", "date": "2024-03-01"},
+    {"id": "M-1", "title": "Copper supply", "category": "Metals", "date": "2024-04-01"},
+    {"id": "M-2", "title": "Nickel demand", "category": "Metals", "date": "2024-05-01"},
+    {"id": "R-1", "title": "Magnet supply", "category": "Rare Earths", "date": "2024-06-01"},
+    {"id": "X-1", "title": "Unfiled supply note", "date": "2024-07-01"},
+]
+
+
+@pytest.fixture
+def several(tmp_path: Path):
+    store = make_store(tmp_path / "several.db", RECORDS)
+    yield store
+    store.close()
+
+
+def panel(app: ArchiveApp) -> FacetPanel:
+    return app.screen.query_one(FacetPanel)
+
+
+def facet_lines(app: ArchiveApp) -> list[str]:
+    """The panel's entries as shown, marker included."""
+    return [str(option.prompt) for option in panel(app).options]
+
+
+async def search(pilot, text: str) -> None:
+    await pilot.press("slash", "ctrl+u", *text)
+    await pilot.pause(0.2)
+    await settle(pilot)
+    await pilot.press("escape")
+    await pilot.pause()
+
+
+async def test_f_opens_the_panel_with_the_seed_counts(store: Store):
+    app = ArchiveApp(store)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        assert not panel(app).display  # hidden until asked for
+        await pilot.press("f")
+        await pilot.pause()
+        assert panel(app).display
+        assert app.focused is panel(app)
+        assert facet_lines(app) == ["● All categories (4)", "  Rare Earths (4)"]
+        text = screen_text(app)
+        assert "Rare Earths (4)" in text and "Categories" in text
+        # It takes the detail pane's place, beside the table, which keeps its width.
+        assert not app.screen.query_one(DetailPane).display
+        assert panel(app).region.x >= app.screen.query_one(ReportTable).region.right
+
+
+async def test_counts_follow_the_search(several: Store):
+    app = ArchiveApp(several)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        assert facet_lines(app) == [
+            "● All categories (7)",
+            "  Energy (3)",
+            "  Metals (2)",
+            "  Rare Earths (1)",
+        ]
+        await pilot.press("escape")
+        await search(pilot, "supply")
+        await pilot.press("f")
+        await pilot.pause()
+        # Five reports mention supply, one of them uncategorised: it counts under "All" only.
+        assert facet_lines(app) == [
+            "● All categories (5)",
+            "  Energy (2)",
+            "  Metals (1)",
+            "  Rare Earths (1)",
+        ]
+
+
+async def test_choosing_narrows_the_table_like_the_category_control(several: Store):
+    app = ArchiveApp(several)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", "down", "down", "enter")  # All, Energy, Metals
+        await settle(pilot)
+        assert shown_ids(app) == ["M-2", "M-1"]
+        assert "2 of 7 in Metals" in status(app)
+        assert app.screen.listing.category == "Metals"
+        assert app.screen.query_one("#category", Select).value == "Metals"  # the two stay in step
+        assert facet_lines(app)[2] == "● Metals (2)"
+        assert panel(app).highlighted == 2
+        assert app.focused is panel(app)  # still choosing; escape goes back to the list
+        # Another choice, then back to all.
+        await pilot.press("up", "enter")
+        await settle(pilot)
+        assert shown_ids(app) == ["E-3", "E-2", "E-1"]
+        assert "3 of 7 in Energy" in status(app)
+        await pilot.press("home", "enter")
+        await settle(pilot)
+        assert len(shown_ids(app)) == 7
+        assert app.screen.query_one("#category", Select).value == "__all__"
+        assert facet_lines(app)[0] == "● All categories (7)"
+
+
+async def test_a_choice_with_the_category_control_shows_in_the_panel(several: Store):
+    app = ArchiveApp(several)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#category", Select).value = "Rare Earths"
+        await settle(pilot)
+        assert shown_ids(app) == ["R-1"]
+        await pilot.press("f")
+        await pilot.pause()
+        assert facet_lines(app) == [
+            "  All categories (7)",
+            "  Energy (3)",
+            "  Metals (2)",
+            "● Rare Earths (1)",
+        ]
+        assert panel(app).highlighted == 3
+
+
+async def test_search_within_a_chosen_category_keeps_it_marked(several: Store):
+    app = ArchiveApp(several)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", "down", "enter", "escape")  # Energy
+        await settle(pilot)
+        await search(pilot, "demand")
+        assert shown_ids(app) == ["E-3"]
+        assert "1 of 7 in Energy match 'demand'" in status(app)
+        assert facet_lines(app) == ["  All categories (2)", "● Energy (1)", "  Metals (1)"]
+        # A search that leaves nothing in the chosen category still shows it, at 0.
+        await search(pilot, "magnet")
+        assert shown_ids(app) == []
+        assert facet_lines(app) == ["  All categories (1)", "  Rare Earths (1)", "● Energy (0)"]
+
+
+async def test_clicking_an_entry_chooses_it(several: Store):
+    app = ArchiveApp(several)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        region = panel(app).content_region
+        await pilot.click(offset=(region.x + 3, region.y + 1))  # second line: Energy
+        await settle(pilot)
+        assert shown_ids(app) == ["E-3", "E-2", "E-1"]
+        assert "3 of 7 in Energy" in status(app)
+
+
+@pytest.mark.parametrize("key", ["escape", "f"])
+async def test_escape_or_f_closes_the_panel_and_goes_back_to_the_table(store: Store, key: str):
+    app = ArchiveApp(store)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        assert app.focused is panel(app)
+        await pilot.press(key)
+        await pilot.pause()
+        assert not panel(app).display
+        assert app.screen.query_one(DetailPane).display
+        assert app.focused is app.screen.query_one(ReportTable)
+        assert isinstance(app.screen, BrowseScreen)  # escape did not leave the screen
+        # f from the table toggles it again, even after a search.
+        await pilot.press("f")
+        await pilot.pause()
+        assert panel(app).display and app.focused is panel(app)
+        await pilot.press("f")
+        await pilot.pause()
+        assert not panel(app).display
+        await pilot.press("slash")
+        assert app.focused is app.screen.query_one("#search", Input)
+
+
+async def test_works_at_80x24(several: Store):
+    app = ArchiveApp(several)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        table = app.screen.query_one(ReportTable)
+        facets = panel(app)
+        # Under the table, in the detail pane's place; the table keeps its full width.
+        assert facets.region.y >= table.region.bottom
+        assert table.region.width > 70
+        assert facets.region.bottom <= 22  # above the status line and footer
+        assert facets.region.height >= 5
+        text = screen_text(app)
+        for line in ("All categories (7)", "Energy (3)", "Metals (2)", "Rare Earths (1)"):
+            assert line in text, line
+        await pilot.press("down", "down", "down", "enter")
+        await settle(pilot)
+        assert shown_ids(app) == ["R-1"]
+        assert "1 of 7 in Rare Earths" in status(app)
+        assert "1 of 7 in Rare Earths" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not facets.display
+        assert app.screen.query_one(DetailPane).region.y >= table.region.bottom
+
+
+async def test_category_names_are_shown_literally(tmp_path: Path):
+    store = make_store(
+        tmp_path / "odd.db",
+        [
+            {"id": "B-1", "title": "One", "category": "[bold]Loud[/bold]", "date": "2024-01-01"},
+            {"id": "B-2", "title": "Two", "category": "Bell\x07\x1b[2J", "date": "2024-01-02"},
+        ],
+    )
+    app = ArchiveApp(store)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "[bold]Loud[/bold] (1)" in text
+        assert "Bell␇␛[2J (1)" in text
+        assert "\x1b" not in "".join(facet_lines(app))
+        await pilot.press("down", "enter")  # markup is a name like any other
+        await settle(pilot)
+        assert shown_ids(app) == ["B-1"]
+        assert "1 of 2 in [bold]Loud[/bold]" in status(app)
+    store.close()
+
+
+async def test_help_and_command_palette_offer_the_panel(store: Store):
+    app = ArchiveApp(store)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Facets: category counts" in titles
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        assert "Facets: category counts" in text
+
+
+async def test_without_categories_there_is_only_all(empty_store: Store):
+    app = ArchiveApp(empty_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        assert facet_lines(app) == ["● All categories (0)"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert shown_ids(app) == []
+        assert app.is_running
