@@ -45,7 +45,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from time import perf_counter
@@ -515,6 +515,13 @@ def bench_store(db: Path, access_samples: int) -> dict:
             figures["last_total"] = timed(lambda: store.window(listing, last, PAGE, total=total))
         return figures
 
+    def typed_prefixes(term: str) -> list[tuple[str, float]]:
+        """First page of each prefix as the app asks while typing (last word as a prefix), once each."""
+        if "typing" not in {field.name for field in fields(Listing)}:
+            return []
+        return [(term[:k], timed(lambda: store.window(Listing(text=term[:k], typing=True), 0, PAGE), 1))
+                for k in range(1, len(term) + 1)]
+
     result: dict = {"takes_total": takes_total, "sorts": {}, "terms": {}}
     n = store.count(Listing())
     for sort in SORTS:
@@ -531,6 +538,7 @@ def bench_store(db: Path, access_samples: int) -> dict:
             "matches": matches,
             **pages(listing, matches),
             "first_by_date": timed(lambda: store.window(replace(listing, sort="date"), 0, PAGE)),
+            "typed": typed_prefixes(term),
             "count": timed(lambda: store.count(listing)),
             "categories": timed(lambda: store.categories(listing)),
         }
@@ -550,9 +558,10 @@ def bench_size(n: int, args) -> dict:
     """Every measurement at one N."""
     workdir: Path = args.workdir
     started = perf_counter()
+    tree = source_tree()
     log(f"== N = {fmt_n(n)}")
     db, imported = prepare_archive(workdir, n, args.reuse)
-    figures: dict = {"n": n, "machine": machine(), "import": imported, "archive_mb": archive_mb(db)}
+    figures: dict = {"n": n, "import": imported, "archive_mb": archive_mb(db)}
     log("  launch")
     figures["launch"] = [run_child("launch", workdir, db=db) for _ in range(args.launches)]
     log("  search, debounce as shipped")
@@ -570,6 +579,7 @@ def bench_size(n: int, args) -> dict:
     except Exception as error:  # the store is being changed meanwhile: report, carry on
         figures["store"] = {"error": f"store: {type(error).__name__}: {error}"}
     figures["seconds"] = perf_counter() - started
+    figures["machine"] = machine(tree, source_tree())
     (workdir / f"results-{n}.json").write_text(json.dumps(figures, indent=1))
     log(f"  N = {fmt_n(n)} took {figures['seconds']:.0f} s")
     return figures
@@ -688,6 +698,11 @@ def report_lines(f: dict) -> tuple[list[Line], list[str]]:
                 f"{pages(x)} · by date: first {fmt_s(x['first_by_date'])} · count {fmt_s(x['count'])} "
                 f"· categories {fmt_s(x['categories'])}",
             ))
+            if x.get("typed"):
+                lines.append(Line(
+                    f"store: first page for each prefix typed of '{x['term']}' (as a prefix, best match)", n,
+                    " · ".join(f"'{prefix}' {fmt_s(seconds)}" for prefix, seconds in x["typed"]),
+                ))
 
     base = f["baseline"]
     if not failed(base):
@@ -703,7 +718,19 @@ def report_lines(f: dict) -> tuple[list[Line], list[str]]:
     return lines, errors
 
 
-def machine() -> str:
+def source_tree() -> str:
+    """The commit of the code measured, and whether tui_archive/ differs from it."""
+    def git(*command: str) -> str:
+        return subprocess.run(["git", *command], cwd=HERE.parent, capture_output=True, text=True).stdout.strip()
+
+    try:
+        dirty = git("status", "--porcelain", "--", "tui_archive")
+        return git("rev-parse", "--short", "HEAD") + (" with uncommitted changes" if dirty else "")
+    except OSError:
+        return "unknown"
+
+
+def machine(tree_before: str, tree_after: str) -> str:
     model = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -714,14 +741,9 @@ def machine() -> str:
         pass
     import textual
 
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True,
-                                text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "tui_archive"], cwd=HERE,
-                               capture_output=True, text=True).stdout.strip()
-        tree = f"tui-archive at {commit}{' with uncommitted changes' if dirty else ''}"
-    except OSError:
-        tree = "tui-archive"
+    tree = f"tui-archive at {tree_before}"
+    if tree_after != tree_before:  # another developer committed or edited during the run
+        tree += f", changed to {tree_after} during the run"
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return (
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · {cpus} CPUs ({model}) · "
@@ -753,7 +775,8 @@ def print_notes() -> None:
         "pilot.press has seen the app idle after the previous one (at most ~2 s later), so the "
         "previous prefix's count may still be running, or not. End and "
         "sort are measured once the count is in; End, once per sort order. The baseline's rows are "
-        "read from the archive before its clock starts."
+        "read from the archive before its clock starts. Each child process imports tui_archive as it "
+        "is on disk when it starts."
     )
 
 
@@ -791,9 +814,10 @@ def main() -> None:
         return
     args.workdir.mkdir(parents=True, exist_ok=True)
     started = perf_counter()
-    print(f"Machine: {machine()}\n", flush=True)
     for n in args.sizes:
-        print_table(bench_size(n, args))
+        figures = bench_size(n, args)
+        print(f"Machine: {figures['machine']}\n")
+        print_table(figures)
     print_notes()
     log(f"all done in {perf_counter() - started:.0f} s")
 
