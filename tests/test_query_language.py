@@ -155,3 +155,10 @@ async def test_search_box_uses_the_language_and_shows_hints(archive):
         status = str(app.screen.query_one("#status", Static).render())
         assert "no field title:" in status
         assert [table.report_at(i).id for i in range(table.row_count)] == ["RPT-102"]
+
+
+def test_word_being_typed_is_a_prefix_from_three_letters():
+    assert parse_query("ma", typing=True).match == '"ma"'
+    assert parse_query("mag", typing=True).match == '"mag"*'
+    assert parse_query("m*", typing=True).match == '"m"*'  # asked for explicitly
+    assert parse_query("mag", typing=False).match == '"mag"'

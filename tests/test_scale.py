@@ -104,3 +104,26 @@ async def test_end_reaches_the_last_report_and_memory_stays_bounded(big_store: S
         await pilot.pause()
         assert table.held_rows <= MAX_PAGES * PAGE_SIZE
         assert table.highlighted is not None
+
+
+async def test_jump_to_a_row_number(big_store: Store):
+    app = ArchiveApp(big_store)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one(ReportTable)
+        await pilot.press("colon")
+        await pilot.pause()
+        await pilot.press(*"99999999", "enter")  # out of range: a hint, still open
+        await pilot.pause()
+        assert "GotoScreen" in type(app.screen).__name__
+        await pilot.press(*["backspace"] * 8, *"25000", "enter")
+        for _ in range(50):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if table.highlighted is not None:
+                break
+        assert table.cursor_row == 24_999
+        assert table.highlighted.id == _expected_order(big_store, Listing())[24_999]
+        assert app.focused is table

@@ -17,6 +17,16 @@ _PIECE = re.compile(r'"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+)')
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+# The word being typed is searched as a prefix once it has this many characters.
+# Shorter prefixes match a large part of the vocabulary (t* takes seconds on a
+# million reports) and say little; an explicit * still searches them.
+TYPING_PREFIX_MIN = 3
+
+
+def _long_enough(tokens: tuple[str, ...]) -> bool:
+    return len(tokens[-1]) >= TYPING_PREFIX_MIN
+
+
 @dataclass(frozen=True)
 class Term:
     """One search term: the tokens that must appear together, maybe as a prefix."""
@@ -52,7 +62,7 @@ def parse_terms(text: str) -> list[Term]:
         if not tokens:
             continue
         last = index == len(matches) - 1
-        prefix = word.endswith("*") or (last and still_typing)
+        prefix = word.endswith("*") or (last and still_typing and _long_enough(tokens))
         terms.append(Term(tokens, prefix=prefix))
     return terms
 
@@ -177,7 +187,7 @@ def parse_query(text: str | None, *, typing: bool = False) -> Query:
         tokens = tuple(_TOKEN.findall(value))
         if not tokens:
             continue
-        prefix = phrase is None and (value.endswith("*") or (last and still_typing))
+        prefix = phrase is None and (value.endswith("*") or (last and still_typing and _long_enough(tokens)))
         term = Term(tokens, prefix=prefix)
         if negative:
             excluded.append(term)

@@ -27,6 +27,7 @@ from ..widgets.report_table import PAGE_SIZE, ReportTable
 from ..widgets.search_input import SearchInput
 from .export import ExportScreen
 from .history import HistoryScreen
+from .goto import GotoScreen
 from .report import ReportScreen
 
 ALL = "__all__"
@@ -62,6 +63,7 @@ class BrowseScreen(Screen):
         Binding("s", "cycle_sort", "Sort"),
         Binding("S", "reverse_sort", "Reverse sort"),
         Binding("c", "choose_category", "Category"),
+        Binding("colon", "goto_row", "Go to row", show=False),
         Binding("f", "toggle_facets", "Facets: category counts", show=False),
         Binding("o", "open_link", "Open link", show=False),
         Binding("h", "history", "History", show=False),
@@ -444,6 +446,19 @@ class BrowseScreen(Screen):
     def action_reverse_sort(self) -> None:
         self.listing = replace(self.listing, reverse=not self.listing.reverse)
         self.reload()
+
+    def action_goto_row(self) -> None:
+        """Jump to a row by its number; the table fetches just the rows there."""
+        table = self.table
+        if table.row_count == 0:
+            return
+
+        def jump(row: int | None) -> None:
+            if row is not None:
+                table.cursor_row = row
+            table.focus()
+
+        self.app.push_screen(GotoScreen(table.row_count), jump)
 
     def action_choose_category(self) -> None:
         select = self.query_one("#category", Select)

@@ -13,7 +13,7 @@ from textual.widgets import Static
 SEARCH_SYNTAX = [
     ("magnet supply", "reports with both words (in title, summary or body)"),
     ('"supply chain"', "the words together, as a phrase"),
-    ("magn*", "words starting with magn (the word being typed counts as a prefix)"),
+    ("magn*", "words starting with magn (the word being typed counts as one, from 3 letters)"),
     ("cobalt OR nickel", "either word"),
     ("-china", "leave out reports with the word (also -category:energy)"),
     ("category:energy", 'category starts with "energy", any case; category:"rare earths"'),
