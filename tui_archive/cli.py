@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import sqlite3
+import subprocess
 import sys
 from dataclasses import asdict
 
@@ -238,6 +240,57 @@ def import_(ctx: click.Context, files: tuple[str, ...], skip_bad: bool, db: str 
         click.echo(f"skipped: {clean(str(problem))}", err=True)
     noun = "report" if result.written == 1 else "reports"
     click.echo(f"imported {result.written} {noun} into {clean(store.path)}")
+
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
+@db_option
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, db: str | None) -> None:
+    """Serve the app to web browsers (with textual-serve), for people without a terminal.
+
+    Each browser tab runs its own copy of the app on the same archive, as a
+    terminal session would. Stop the server with Ctrl+C.
+    """
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise click.ClickException(
+            "serving to a browser needs textual-serve: pip install 'tui-archive[serve]'"
+        ) from None
+    store, _ = _open(_db(ctx, db))  # the archive is checked here, not in each browser tab
+    try:
+        path = store.path.resolve()
+    finally:
+        store.close()
+    click.echo(serve_message(path, host, port), err=True)
+    # A browser is UTF-8 whatever the server's locale (-X utf8); the absolute
+    # path keeps every tab on this archive.
+    server = Server(served_command(path), host=host, port=port, title=f"tui-archive: {clean(path.name)}")
+    try:
+        server.serve()
+    except OSError as error:  # the port is taken, or the address is not this machine's
+        raise click.ClickException(f"cannot serve on {clean(host)}:{port}: {clean(error.strerror or error)}") from None
+
+
+def served_command(path: os.PathLike[str] | str) -> str:
+    """The shell command textual-serve runs for each browser session: the app on ``path``."""
+    args = [sys.executable, "-X", "utf8", "-m", "tui_archive", "--db", os.fspath(path)]
+    return subprocess.list2cmdline(args) if os.name == "nt" else shlex.join(args)
+
+
+def serve_message(path: os.PathLike[str] | str, host: str, port: int) -> str:
+    message = f"archive: {clean(path)}"
+    if host not in LOOPBACK:
+        message += (
+            f"\nwarning: listening on {clean(host)}, not only this machine: anyone who can reach port {port}"
+            " can browse the archive and count views (there is no login)"
+        )
+    return message
 
 
 def _tolerant_streams() -> None:

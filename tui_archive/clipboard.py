@@ -19,6 +19,9 @@ def copy(app: App, text: str, *, multiline: bool = False) -> str:
     # paste into a shell or editor would act on it.
     # (``multiline`` keeps line breaks, as between the marked IDs.)
     text = clean(text, multiline=multiline)
+    if app.is_web:  # served to a browser (tui-archive serve): its clipboard, not the server's
+        app.copy_to_clipboard(text)
+        return "the browser's clipboard"
     try:
         pyperclip.copy(text)
     except Exception:  # pyperclip raises its own exception, or an OS error from xclip/xsel

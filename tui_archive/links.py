@@ -48,6 +48,9 @@ def open_link(app: App, url: str | None) -> tuple[str, str]:
         return "This report has no link", "warning"
     url = url.strip()
     shown = clean(url)
+    if is_web_address(url) and app.is_web:  # served (tui-archive serve): the user's own browser opens it
+        app.open_url(url)
+        return f"Opened {shown} in a new browser tab", "information"
     if is_web_address(url) and browser_available():
         try:
             if webbrowser.open(url, new=2):
