@@ -256,25 +256,38 @@ def _stream(fp: io.BufferedReader, kind: str) -> Iterator[Located]:
 Progress = Callable[[int, int], None]
 """Called now and then with (bytes read so far, bytes in all the files)."""
 
-_CHUNK = 2000  # records handed from the reading thread to the writing one at a time
+_BATCH = 20_000  # reports handed from the reading thread to the writing one at a time
+_QUEUED_BATCHES = 2
+
+
+@dataclass
+class _Batch:
+    """Reports ready to write (one per ID), the archive name if a file gave one, bytes read so far."""
+
+    rows: list[dict[str, Any]]
+    name: str | None
+    done: int
 
 
 class _Reading:
     """Reads and checks the files' records, in a thread of its own.
 
-    Parsing and checking records is Python work, while writing them is mostly
-    SQLite work, which releases the GIL: on two cores the two overlap.
-    Records travel in chunks through a bounded queue, so memory stays flat
-    whatever the size of the import.
+    Parsing, checking and merging records is Python work, while writing them
+    is mostly SQLite work, which releases the GIL: on two cores the two
+    overlap. Reports travel in batches through a bounded queue, so memory
+    stays flat whatever the size of the import.
     """
 
-    def __init__(self, paths: list[Path], result: ImportResult, fatal: list[Problem]) -> None:
+    def __init__(self, paths: list[Path], result: ImportResult, fatal: list[Problem], skip_bad: bool) -> None:
         self.paths = paths
         self.result = result
         self.fatal = fatal
+        self.skip_bad = skip_bad
         self.total_bytes = sum(_size(path) for path in paths)
-        self.queue: queue.Queue[tuple[list[tuple[str, Any]], int] | BaseException | None] = queue.Queue(8)
+        self.queue: queue.Queue[_Batch | BaseException | None] = queue.Queue(_QUEUED_BATCHES)
         self.stopped = threading.Event()
+        self.running = threading.Event()  # cleared while the writer needs the GIL to itself
+        self.running.set()
         self.thread = threading.Thread(target=self._run, name="import-reader", daemon=True)
 
     def __enter__(self) -> _Reading:
@@ -283,6 +296,7 @@ class _Reading:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stopped.set()
+        self.running.set()
         while self.thread.is_alive():  # unblock a reader waiting on a full queue
             try:
                 self.queue.get(timeout=0.05)
@@ -290,8 +304,7 @@ class _Reading:
                 pass
         self.thread.join()
 
-    def chunks(self) -> Iterator[tuple[list[tuple[str, Any]], int]]:
-        """(items, bytes read so far); an item is ("name", archive name) or ("record", record)."""
+    def batches(self) -> Iterator[_Batch]:
         while True:
             item = self.queue.get()
             if item is None:
@@ -300,7 +313,7 @@ class _Reading:
                 raise item
             yield item
 
-    def _put(self, item: tuple[list[tuple[str, Any]], int] | BaseException | None) -> bool:
+    def _put(self, item: _Batch | BaseException | None) -> bool:
         while not self.stopped.is_set():
             try:
                 self.queue.put(item, timeout=0.05)
@@ -312,16 +325,21 @@ class _Reading:
     def _run(self) -> None:
         try:
             done = 0
-            chunk: list[tuple[str, Any]] = []
+            batch: dict[str, dict[str, Any]] = {}
+            name = None
             for path in self.paths:
-                for item, position in self._read(path):
-                    chunk.append(item)
-                    if len(chunk) >= _CHUNK:
-                        if not self._put((chunk, done + position())):
-                            return
-                        chunk = []
+                for (kind, value), position in self._read(path):
+                    self.running.wait()
+                    if kind == "name":
+                        name = value
+                    elif self.skip_bad or not self.result.problems:  # once one is bad, only look for more
+                        _merge(batch, value)
+                        if len(batch) >= _BATCH:
+                            if not self._put(_Batch(list(batch.values()), name, done + position())):
+                                return
+                            batch, name = {}, None
                 done += _size(path)
-            self._put((chunk, done))
+            self._put(_Batch(list(batch.values()), name, done))
             self._put(None)
         except BaseException as error:  # handed to the writing thread, which raises it
             self._put(error)
@@ -365,6 +383,14 @@ def _first_undecodable(path: Path) -> tuple[str, str]:
     return "", "not UTF-8 text"
 
 
+def _merge(batch: dict[str, dict[str, Any]], record: dict[str, Any]) -> None:
+    """Add a report to a batch; the same ID again merges, as two upserts in a row would."""
+    earlier = batch.get(record["id"])
+    if earlier is not None:
+        record = {key: earlier[key] if value is None else value for key, value in record.items()}
+    batch[record["id"]] = record
+
+
 def _size(path: Path) -> int:
     try:
         return path.stat().st_size
@@ -387,15 +413,22 @@ def import_files(
     """
     result = ImportResult()
     fatal: list[Problem] = []
-    with store.writer() as writer, _Reading([Path(p) for p in paths], result, fatal) as reading:
-        for items, done in reading.chunks():
-            for kind, value in items:
-                if kind == "name":
-                    writer.set_name(value)
-                elif not result.problems or skip_bad:  # once one is bad, only look for more problems
-                    writer.upsert(value)
+    with store.writer() as writer, _Reading([Path(p) for p in paths], result, fatal, skip_bad) as reading:
+        for batch in reading.batches():
+            if batch.name:
+                writer.set_name(batch.name)
+            if not result.problems or skip_bad:
+                # Binding rows to SQL is Python work; parsing is too. Taking
+                # turns (rather than fighting over the GIL) lets parsing run
+                # while SQLite builds the full-text index, without the GIL.
+                reading.running.clear()
+                try:
+                    writer.insert_rows(batch.rows)
+                finally:
+                    reading.running.set()
+                writer.index_new_rows()
             if progress is not None:
-                progress(done, reading.total_bytes)
+                progress(batch.done, reading.total_bytes)
         if fatal or (result.problems and not skip_bad):
             raise ImportFailed(fatal + result.problems)
         writer.flush()

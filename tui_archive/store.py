@@ -679,10 +679,25 @@ class Writer:
     def flush(self) -> None:
         if not self._batch:
             return
-        self.conn.executemany(_UPSERT, list(self._batch.values()))
-        self.written += len(self._batch)
+        rows = list(self._batch.values())
         self._batch.clear()
-        # Rows new since the last flush go into the index together. (Updated
+        self.write_batch(rows)
+
+    def write_batch(self, rows: list[dict[str, Any]]) -> None:
+        """Write reports at once: each a dict of every column, no ID twice in ``rows``."""
+        self.insert_rows(rows)
+        self.index_new_rows()
+
+    def insert_rows(self, rows: list[dict[str, Any]]) -> None:
+        """The first half of :meth:`write_batch`: the rows, not yet in the full-text index."""
+        self.flush()
+        if rows:
+            self.conn.executemany(_UPSERT, rows)
+            self.written += len(rows)
+
+    def index_new_rows(self) -> None:
+        """The second half of :meth:`write_batch`; SQLite's own work, without the GIL."""
+        # Rows new since the last batch go into the index together. (Updated
         # rows were re-indexed by the update trigger.) IDs are unique within a
         # batch, so no new row is updated before it is indexed.
         newest = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM reports").fetchone()[0]
