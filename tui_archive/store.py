@@ -710,6 +710,7 @@ class Writer:
         self.conn.execute(_TRIGGER_AI)
         self.conn.execute("INSERT INTO reports_fts (reports_fts, rank) VALUES ('automerge', 4)")
         if self._rebuild_indexes:
+            self.conn.execute("PRAGMA threads = 2")  # the sorter behind CREATE INDEX may use a second core
             for name, target in _INDEXES.items():
                 self.conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
         self.conn.execute(f"PRAGMA cache_size = {_DEFAULT_CACHE}")

@@ -31,7 +31,7 @@ from .goto import GotoScreen
 from .report import ReportScreen
 
 ALL = "__all__"
-SEARCH_DEBOUNCE = 0.08  # seconds: one query per pause in typing, not per key
+SEARCH_DEBOUNCE = 0.04  # seconds: one query per pause in typing, not per key (a new one interrupts the last)
 
 
 VIEW_RETRY_SECONDS = 600.0  # how long a view waits for a busy archive before it is given up
