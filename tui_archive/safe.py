@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
+
+if TYPE_CHECKING:  # markdown-it loads only when a report body is shown
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
 
 # Bidirectional embeddings, overrides and isolates: they could reorder the
 # interface drawn around the text, so they are dropped. (Plain right-to-left
@@ -91,6 +93,8 @@ def _clean_tokens(state: StateCore) -> None:
 
 def markdown_parser() -> MarkdownIt:
     """The parser for report bodies: Textual's "gfm-like" Markdown, with its output cleaned."""
+    from markdown_it import MarkdownIt
+
     parser = MarkdownIt("gfm-like")
     parser.core.ruler.push("tui_archive_clean", _clean_tokens)
     return parser

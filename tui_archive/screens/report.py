@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Footer, Header, Static
 
 from ..safe import clean, markdown_parser, safe_text
 from ..store import Report
 from ..widgets.detail import report_meta
+
+if TYPE_CHECKING:
+    from textual.widgets import Markdown
+
+
+def _markdown() -> type:
+    """Textual's Markdown widget, loaded with markdown-it when a report is first opened."""
+    from textual.widgets import Markdown
+
+    return Markdown
 
 
 class ReportScreen(Screen):
@@ -38,7 +50,7 @@ class ReportScreen(Screen):
             yield Static(id="report-meta")
             yield Static(id="report-summary")
             # Links in an archive's body are data: a click shows the target, never opens it.
-            yield Markdown(id="report-body", parser_factory=markdown_parser, open_links=False)
+            yield _markdown()(id="report-body", parser_factory=markdown_parser, open_links=False)
             yield Static(id="report-link")
         yield Footer()
 
@@ -54,7 +66,7 @@ class ReportScreen(Screen):
         self.query_one("#report-summary", Static).update(
             safe_text(report.summary or "(no summary)", multiline=True)
         )
-        body = self.query_one("#report-body", Markdown)
+        body = self.query_one("#report-body", _markdown())
         body.display = bool(report.body)
         body.update(clean(report.body, multiline=True))
         link = self.query_one("#report-link", Static)
