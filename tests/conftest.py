@@ -61,3 +61,10 @@ def seed_imported(tmp_path: Path):
     import_files(store, [SEED_PAGE])
     yield store
     store.close()
+
+
+async def settle(pilot) -> None:
+    """Let the app handle what is queued, its workers finish, and the results land."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

@@ -17,7 +17,7 @@ from tui_archive.store import Store
 from tui_archive.widgets.detail import DetailPane
 from tui_archive.widgets.report_table import ReportTable
 
-from .conftest import SEED_IDS
+from .conftest import SEED_IDS, settle
 
 
 def views_in_file(path: Path, report_id: str) -> int:
@@ -38,12 +38,6 @@ def screen_text(app: ArchiveApp) -> str:
     """What the terminal shows, as plain text, one line per terminal row."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 @pytest.fixture

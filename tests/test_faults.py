@@ -24,7 +24,7 @@ from tui_archive.screens.error import ErrorScreen
 from tui_archive.screens.report import ReportScreen
 from tui_archive.store import SCHEMA_VERSION, Store
 
-from .conftest import COMMITTED_ARCHIVE
+from .conftest import COMMITTED_ARCHIVE, settle
 
 
 def dump(path: Path) -> list[str]:
@@ -47,12 +47,6 @@ def browse_status(app: ArchiveApp) -> str:
     """The list's status line, also while a report is open over it."""
     browse = next(s for s in app.screen_stack if isinstance(s, BrowseScreen))
     return str(browse.query_one("#status", Static).render())
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 # -- bad import files ------------------------------------------------------------------

@@ -16,11 +16,7 @@ from tui_archive.screens.history import HistoryScreen
 from tui_archive.screens.report import ReportScreen
 from tui_archive.store import Store
 
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from .conftest import settle
 
 
 def views_in_file(path: Path, report_id: str) -> int:

@@ -28,7 +28,7 @@ from tui_archive.safe import clean, fit, markdown_parser, safe_json, safe_text
 from tui_archive.screens.report import ReportScreen
 from tui_archive.widgets.report_table import ReportTable
 
-from .conftest import make_store
+from .conftest import make_store, settle
 
 OSC52 = "\x1b]52;c;SGVsbG8=\x07"
 OSC2 = "\x1b]2;pwned\x07"
@@ -97,12 +97,6 @@ def all_segment_text(app: ArchiveApp) -> str:
 def assert_inert(text: str) -> None:
     for char in FORBIDDEN:
         assert char not in text, f"{char!r} reached the screen"
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 @pytest.fixture

@@ -12,15 +12,9 @@ from tui_archive import links
 from tui_archive.app import ArchiveApp
 from tui_archive.screens.report import ReportScreen
 
-from .conftest import make_store
+from .conftest import make_store, settle
 
 URL = "https://example.org/reports/a-1"
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 @pytest.fixture

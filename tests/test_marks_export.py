@@ -17,13 +17,7 @@ from tui_archive.screens.export import ExportScreen
 from tui_archive.store import Listing, Store
 from tui_archive.widgets.report_table import MARKER, ReportTable
 
-from .conftest import SEED_IDS, make_store
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from .conftest import SEED_IDS, make_store, settle
 
 
 def screen_text(app: ArchiveApp) -> str:

@@ -17,18 +17,14 @@ import pytest
 from tui_archive.app import ArchiveApp
 from tui_archive.store import Store
 
+from .conftest import settle
+
 
 @pytest.fixture
 def snapshot_app(archive_path: Path):
     store = Store(archive_path)
     yield ArchiveApp(store)
     store.close()
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def keys(*pressed: str):

@@ -11,17 +11,11 @@ from tui_archive.screens.report import ReportScreen
 from tui_archive.store import Store
 from tui_archive.widgets.report_table import ReportTable
 
-from .conftest import make_store
+from .conftest import make_store, settle
 
 
 def screen_lines(app: ArchiveApp) -> list[str]:
     return ["".join(s.text for s in strip) for strip in app.screen._compositor.render_strips()]
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 @pytest.fixture
