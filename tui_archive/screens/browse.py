@@ -61,7 +61,7 @@ class BrowseScreen(Screen):
         Binding("enter", "access", "Access"),
         Binding("y", "copy_id", "Copy ID"),
         Binding("s", "cycle_sort", "Sort"),
-        Binding("S", "reverse_sort", "Reverse sort"),
+        Binding("S", "reverse_sort", "Reverse sort", show=False),
         Binding("c", "choose_category", "Category"),
         Binding("colon", "goto_row", "Go to row", show=False),
         Binding("f", "toggle_facets", "Facets: category counts", show=False),
