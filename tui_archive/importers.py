@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 
-from .store import Store
+from .store import Store, add_to_batch
 
 # Column names as they appear in files, mapped to the archive's fields.
 ALIASES = {
@@ -333,7 +333,7 @@ class _Reading:
                     if kind == "name":
                         name = value
                     elif self.skip_bad or not self.result.problems:  # once one is bad, only look for more
-                        _merge(batch, value)
+                        add_to_batch(batch, value)
                         if len(batch) >= _BATCH:
                             if not self._put(_Batch(list(batch.values()), name, done + position())):
                                 return
@@ -381,14 +381,6 @@ def _first_undecodable(path: Path) -> tuple[str, str]:
                 return f"line {number}", f"not UTF-8 text (byte {offset + error.start} of the file)"
             offset += len(line)
     return "", "not UTF-8 text"
-
-
-def _merge(batch: dict[str, dict[str, Any]], record: dict[str, Any]) -> None:
-    """Add a report to a batch; the same ID again merges, as two upserts in a row would."""
-    earlier = batch.get(record["id"])
-    if earlier is not None:
-        record = {key: earlier[key] if value is None else value for key, value in record.items()}
-    batch[record["id"]] = record
 
 
 def _size(path: Path) -> int:

@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -96,8 +97,9 @@ class Listing:
     typing: bool = False
     """Text from the search box as it is typed: its last word counts as a prefix."""
 
-    @property
+    @cached_property
     def query(self) -> Query:
+        """The search text parsed, once per listing (it is read for every window and status)."""
         return parse_query(self.text, typing=self.typing)
 
     @property
@@ -523,14 +525,11 @@ class Session:
 
     def __enter__(self) -> Session:
         self.conn = self._context.__enter__()
-        if self._interrupted:
-            self.conn.interrupt()
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
-        conn, self.conn = self.conn, None
+        self.conn = None
         self._context.__exit__(*exc_info)
-        del conn
 
     def interrupt(self) -> None:
         self._interrupted = True
@@ -667,12 +666,7 @@ class Writer:
 
     def upsert(self, record: dict[str, Any]) -> None:
         """Insert a report, or update the one with its ID (fields left out keep their value)."""
-        row = {name: record.get(name) for name in COLUMNS}
-        earlier = self._batch.get(row["id"])
-        if earlier is not None:
-            # The same ID twice in one batch: merge, as two upserts in a row would.
-            row = {name: earlier[name] if row[name] is None else row[name] for name in COLUMNS}
-        self._batch[row["id"]] = row
+        add_to_batch(self._batch, {name: record.get(name) for name in COLUMNS})
         if len(self._batch) >= self.batch_size:
             self.flush()
 
@@ -717,6 +711,19 @@ class Writer:
 
     def set_name(self, name: str) -> None:
         _set_meta(self.conn, "name", name)
+
+
+def add_to_batch(batch: dict[str, dict[str, Any]], row: dict[str, Any]) -> None:
+    """Add a report (every column) to a batch keyed by ID.
+
+    The same ID again is merged, as two upserts in a row would be (a field left
+    empty keeps the earlier value), so a batch never holds an ID twice: see
+    :meth:`Writer.write_batch`.
+    """
+    earlier = batch.get(row["id"])
+    if earlier is not None:
+        row = {name: earlier[name] if value is None else value for name, value in row.items()}
+    batch[row["id"]] = row
 
 
 def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
