@@ -47,8 +47,13 @@ class ReportAccessed(Message):
 
 
 class StoreFailed(Message):
-    """A store call failed; ``reason`` is worded for the user."""
+    """A store call failed (or, as a warning, is waiting); ``reason`` is worded for the user."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, severity: str = "error") -> None:
         super().__init__()
         self.reason = reason
+        self.severity = severity
+
+
+class StoreRecovered(Message):
+    """What a StoreFailed warning said is over: the status line can stop saying it."""

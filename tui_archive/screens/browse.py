@@ -18,7 +18,7 @@ from textual.widgets import Button, Footer, Header, Input, Select, Static
 from textual.worker import get_current_worker
 
 from .. import clipboard, export, links
-from ..messages import ListingCounted, ListingLoaded, PageLoaded, ReportAccessed, StoreFailed
+from ..messages import ListingCounted, ListingLoaded, PageLoaded, ReportAccessed, StoreFailed, StoreRecovered
 from ..safe import clean, safe_text
 from ..store import RELEVANCE, SORT_LABELS, SORTS, ArchiveError, Interrupted, Listing, Report, Session, Store
 from ..widgets.detail import DetailPane
@@ -45,7 +45,7 @@ def _busy(error: sqlite3.OperationalError) -> bool:
 def describe_failure(error: Exception) -> str:
     if isinstance(error, ArchiveError):
         return str(error)
-    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+    if isinstance(error, sqlite3.OperationalError) and _busy(error):
         return "the archive is busy (locked by another program); try again"
     if isinstance(error, sqlite3.Error):
         return f"archive error: {error}"
@@ -190,9 +190,12 @@ class BrowseScreen(Screen):
     def _store_failed(self, message: StoreFailed) -> None:
         self._failure = message.reason
         self._update_status()
-        if message.reason:
-            severity = "warning" if message.reason.startswith("archive busy") else "error"
-            self.notify(clean(message.reason), severity=severity, markup=False)
+        self.notify(clean(message.reason), severity=message.severity, markup=False)
+
+    @on(StoreRecovered)
+    def _store_recovered(self) -> None:
+        self._failure = ""
+        self._update_status()
 
     # -- status and widgets ------------------------------------------------------------
 
@@ -517,7 +520,10 @@ class BrowseScreen(Screen):
                 if not said:
                     said = True
                     self.post_message(
-                        StoreFailed(f"archive busy (an import?): the view of {report_id} will be counted when it is free")
+                        StoreFailed(
+                            f"archive busy (an import?): the view of {report_id} will be counted when it is free",
+                            severity="warning",
+                        )
                     )
                 time.sleep(VIEW_RETRY_PAUSE)
                 continue
@@ -528,7 +534,7 @@ class BrowseScreen(Screen):
         if report is not None:
             self.post_message(ReportAccessed(report))
             if said:
-                self.post_message(StoreFailed(""))  # clears the busy note
+                self.post_message(StoreRecovered())
 
     @on(ReportAccessed)
     def _report_accessed(self, message: ReportAccessed) -> None:
