@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,7 @@ def empty_store(tmp_path: Path):
     store.close()
 
 
-def make_store(path: Path, records: list[dict]) -> Store:
+def make_store(path: Path, records: Iterable[dict]) -> Store:
     """A new archive holding ``records`` (dicts with at least id and title)."""
     store = Store(path)
     with store.writer() as writer:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -235,14 +236,29 @@ async def test_readonly_archive_says_so_once_and_counts_nothing(archive_path: Pa
 # -- faults while the app runs ------------------------------------------------------
 
 
+@contextlib.contextmanager
+def archive_and_blocker(path: Path):
+    """The archive opened by the app's store, and another program's connection that can lock it."""
+    store = Store(path)
+    blocker = sqlite3.connect(path, isolation_level=None)
+    try:
+        yield store, blocker
+    finally:
+        blocker.close()
+        store.close()
+
+
+def views_in_file(path: Path, report_id: str) -> int:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT views FROM reports WHERE id = ?", [report_id]).fetchone()[0]
+
+
 async def test_locked_archive_while_counting_a_view(archive_path: Path, monkeypatch):
     """A view counted while another program holds the archive waits for it, and is not lost."""
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 100)
     monkeypatch.setattr(browse_module, "VIEW_RETRY_PAUSE", 0.05)
-    store = Store(archive_path)
-    app = ArchiveApp(store)
-    blocker = sqlite3.connect(archive_path, isolation_level=None)
-    try:
+    with archive_and_blocker(archive_path) as (store, blocker):
+        app = ArchiveApp(store)
         async with app.run_test(size=(120, 32)) as pilot:
             await settle(pilot)
             blocker.execute("BEGIN EXCLUSIVE")
@@ -263,21 +279,15 @@ async def test_locked_archive_while_counting_a_view(archive_path: Path, monkeypa
             assert "RPT-1045 · Rare Earths · 2026-02-12 · 1 view" in str(
                 app.screen.query_one("#detail-meta").render()
             )
-    finally:
-        blocker.close()
-        store.close()
-    with sqlite3.connect(archive_path) as conn:
-        assert conn.execute("SELECT views FROM reports WHERE id = 'RPT-1045'").fetchone()[0] == 1
+    assert views_in_file(archive_path, "RPT-1045") == 1
 
 
 async def test_view_given_up_after_the_retry_period(archive_path: Path, monkeypatch):
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 50)
     monkeypatch.setattr(browse_module, "VIEW_RETRY_SECONDS", 0.3)
     monkeypatch.setattr(browse_module, "VIEW_RETRY_PAUSE", 0.05)
-    store = Store(archive_path)
-    app = ArchiveApp(store)
-    blocker = sqlite3.connect(archive_path, isolation_level=None)
-    try:
+    with archive_and_blocker(archive_path) as (store, blocker):
+        app = ArchiveApp(store)
         async with app.run_test(size=(120, 32)) as pilot:
             await settle(pilot)
             blocker.execute("BEGIN EXCLUSIVE")
@@ -288,11 +298,7 @@ async def test_view_given_up_after_the_retry_period(archive_path: Path, monkeypa
             assert "view not counted" in status(app)
             assert app.is_running
             blocker.execute("ROLLBACK")
-    finally:
-        blocker.close()
-        store.close()
-    with sqlite3.connect(archive_path) as conn:
-        assert conn.execute("SELECT views FROM reports WHERE id = 'RPT-1045'").fetchone()[0] == 0
+    assert views_in_file(archive_path, "RPT-1045") == 0
 
 
 async def test_disk_full_while_counting_a_view(store: Store, monkeypatch):

@@ -7,8 +7,11 @@ from pathlib import Path
 import pytest
 
 from tui_archive.app import ArchiveApp
+from tui_archive.screens.goto import GotoScreen
 from tui_archive.store import RELEVANCE_CANDIDATES, Listing, Store
 from tui_archive.widgets.report_table import MAX_PAGES, PAGE_SIZE, ReportTable
+
+from .conftest import make_store, settle
 
 N = 50_000
 WORDS = ["copper", "nickel", "cobalt", "lithium", "graphite", "tin", "zinc", "silver"]
@@ -29,11 +32,7 @@ def _reports(n: int):
 @pytest.fixture(scope="module")
 def big_archive(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("big") / "big.db"
-    store = Store(path)
-    with store.writer() as writer:
-        for report in _reports(N):
-            writer.upsert(report)
-    store.close()
+    make_store(path, _reports(N)).close()
     return path
 
 
@@ -77,20 +76,22 @@ def test_dense_term_with_date_sort_matches_the_plain_order(big_store: Store):
     assert [r.id for r in big_store.window(listing, 200, 50)] == expected[200:250]
 
 
+async def settle_until(pilot, condition) -> None:
+    """Let workers run and results land until ``condition()`` holds (or 50 rounds pass)."""
+    for _ in range(50):
+        await settle(pilot)
+        if condition():
+            return
+
+
 async def test_end_reaches_the_last_report_and_memory_stays_bounded(big_store: Store):
     app = ArchiveApp(big_store)
     async with app.run_test(size=(120, 32)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         table = app.screen.query_one(ReportTable)
         assert table.row_count == N
         await pilot.press("end")
-        for _ in range(50):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            if table.report_at(N - 1) is not None:
-                break
+        await settle_until(pilot, lambda: table.report_at(N - 1) is not None)
         last = _expected_order(big_store, Listing())[-1]
         assert table.cursor_row == N - 1
         assert table.highlighted.id == last
@@ -100,8 +101,7 @@ async def test_end_reaches_the_last_report_and_memory_stays_bounded(big_store: S
         await pilot.press("home")
         for _ in range(300):
             await pilot.press("pagedown")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert table.held_rows <= MAX_PAGES * PAGE_SIZE
         assert table.highlighted is not None
 
@@ -109,21 +109,15 @@ async def test_end_reaches_the_last_report_and_memory_stays_bounded(big_store: S
 async def test_jump_to_a_row_number(big_store: Store):
     app = ArchiveApp(big_store)
     async with app.run_test(size=(120, 32)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         table = app.screen.query_one(ReportTable)
         await pilot.press("colon")
         await pilot.pause()
         await pilot.press(*"99999999", "enter")  # out of range: a hint, still open
         await pilot.pause()
-        assert "GotoScreen" in type(app.screen).__name__
+        assert isinstance(app.screen, GotoScreen)
         await pilot.press(*["backspace"] * 8, *"25000", "enter")
-        for _ in range(50):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            if table.highlighted is not None:
-                break
+        await settle_until(pilot, lambda: table.highlighted is not None)
         assert table.cursor_row == 24_999
         assert table.highlighted.id == _expected_order(big_store, Listing())[24_999]
         assert app.focused is table
