@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -69,3 +70,24 @@ async def settle(pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def views_in_file(path: Path, report_id: str) -> int:
+    """A report's view count as the file holds it, read by a connection of its own."""
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT views FROM reports WHERE id = ?", [report_id]).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def archive_contents(path: Path):
+    """Everything a user could see in the archive: its reports and its name."""
+    conn = sqlite3.connect(path)
+    try:
+        return (
+            conn.execute("SELECT * FROM reports ORDER BY id").fetchall(),
+            conn.execute("SELECT * FROM archive_meta ORDER BY key").fetchall(),
+        )
+    finally:
+        conn.close()

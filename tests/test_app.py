@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pyperclip
@@ -17,12 +16,7 @@ from tui_archive.store import Store
 from tui_archive.widgets.detail import DetailPane
 from tui_archive.widgets.report_table import ReportTable
 
-from .conftest import SEED_IDS, settle
-
-
-def views_in_file(path: Path, report_id: str) -> int:
-    with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT views FROM reports WHERE id = ?", [report_id]).fetchone()[0]
+from .conftest import SEED_IDS, settle, views_in_file
 
 
 def shown_ids(app: ArchiveApp) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ from click.testing import CliRunner
 from tui_archive.cli import cli
 from tui_archive.location import ENV_VAR
 
-from .conftest import SEED_IDS, SEED_PAGE, make_store
+from .conftest import SEED_IDS, SEED_PAGE, archive_contents, make_store, views_in_file
 
 
 @pytest.fixture(autouse=True)
@@ -32,25 +31,6 @@ def isolated(tmp_path, monkeypatch):
 
 def run(*args: str, env: dict | None = None):
     return CliRunner().invoke(cli, list(args), env=env)
-
-
-def views_in_file(path: Path, report_id: str):
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("SELECT views FROM reports WHERE id = ?", [report_id]).fetchone()[0]
-    finally:
-        conn.close()
-
-
-def snapshot(path: Path):
-    conn = sqlite3.connect(path)
-    try:
-        return (
-            conn.execute("SELECT * FROM reports ORDER BY id").fetchall(),
-            conn.execute("SELECT * FROM archive_meta ORDER BY key").fetchall(),
-        )
-    finally:
-        conn.close()
 
 
 def assert_clean_failure(result, *fragments: str):
@@ -192,12 +172,12 @@ def test_show_json(archive_path):
 
 
 def test_show_missing_report(archive_path):
-    before = snapshot(archive_path)
+    before = archive_contents(archive_path)
     result = run("show", "NOPE", "--db", str(archive_path))
     assert_clean_failure(result, "NOPE")
     assert "no report" in result.stderr.lower()
     assert result.stdout == ""
-    assert snapshot(archive_path) == before
+    assert archive_contents(archive_path) == before
 
 
 # -- import -------------------------------------------------------------------------------------
@@ -225,7 +205,7 @@ def test_import_one_report_says_report(tmp_path):
 def test_import_bad_file_changes_nothing(archive_path, tmp_path):
     source = tmp_path / "bad.csv"
     source.write_text("id,title,views\nG1,Good,1\n,No id,2\nB2,Bad views,many\n", encoding="utf-8")
-    before = snapshot(archive_path)
+    before = archive_contents(archive_path)
     result = run("import", str(source), "--db", str(archive_path))
     assert result.exit_code != 0
     assert "Traceback" not in result.output
@@ -233,7 +213,7 @@ def test_import_bad_file_changes_nothing(archive_path, tmp_path):
     assert len(errors) == 2, result.stderr
     assert str(source) in errors[0] and "line 3" in errors[0]
     assert str(source) in errors[1] and "line 4" in errors[1]
-    assert snapshot(archive_path) == before
+    assert archive_contents(archive_path) == before
 
 
 def test_import_skip_bad(archive_path, tmp_path):
@@ -248,12 +228,12 @@ def test_import_skip_bad(archive_path, tmp_path):
 
 
 def test_import_missing_file(tmp_path, archive_path):
-    before = snapshot(archive_path)
+    before = archive_contents(archive_path)
     result = run("import", str(tmp_path / "ghost.csv"), "--db", str(archive_path))
     assert result.exit_code != 0
     assert "Traceback" not in result.output
     assert "ghost.csv" in result.stderr
-    assert snapshot(archive_path) == before
+    assert archive_contents(archive_path) == before
 
 
 # -- archives that cannot be opened --------------------------------------------------------------

@@ -25,7 +25,7 @@ from tui_archive.screens.error import ErrorScreen
 from tui_archive.screens.report import ReportScreen
 from tui_archive.store import SCHEMA_VERSION, Store
 
-from .conftest import COMMITTED_ARCHIVE, settle
+from .conftest import COMMITTED_ARCHIVE, settle, views_in_file
 
 
 def dump(path: Path) -> list[str]:
@@ -246,11 +246,6 @@ def archive_and_blocker(path: Path):
     finally:
         blocker.close()
         store.close()
-
-
-def views_in_file(path: Path, report_id: str) -> int:
-    with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT views FROM reports WHERE id = ?", [report_id]).fetchone()[0]
 
 
 async def test_locked_archive_while_counting_a_view(archive_path: Path, monkeypatch):

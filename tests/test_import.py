@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from tui_archive.importers import ImportFailed, import_files
 from tui_archive.store import Listing, Store
 
-from .conftest import COMMITTED_ARCHIVE, SEED_IDS, SEED_PAGE
+from .conftest import COMMITTED_ARCHIVE, SEED_IDS, SEED_PAGE, archive_contents
 
 SEED_TITLES = {
     "RPT-1045": "Rare Earth Midstream Power: Why China’s Processing Edge Remains the Decisive Chokepoint",
@@ -42,18 +41,6 @@ def distinct(items: list[str]) -> list[str]:
 
 def all_reports(store: Store):
     return store.window(Listing(sort="id"), 0, 100_000)
-
-
-def snapshot(path: Path):
-    """Everything a user could see in the archive: its reports and its name."""
-    conn = sqlite3.connect(path)
-    try:
-        return (
-            conn.execute("SELECT * FROM reports ORDER BY id").fetchall(),
-            conn.execute("SELECT * FROM archive_meta ORDER BY key").fetchall(),
-        )
-    finally:
-        conn.close()
 
 
 def write(path: Path, content: str | bytes) -> Path:
@@ -104,11 +91,11 @@ def test_seed_page_names_the_archive(empty_store):
 
 
 def test_reimporting_the_page_does_not_duplicate(seed_imported):
-    before = snapshot(seed_imported.path)
+    before = archive_contents(seed_imported.path)
     result = import_files(seed_imported, [SEED_PAGE])
     assert result.written == 4
     assert seed_imported.count() == 4
-    assert snapshot(seed_imported.path) == before
+    assert archive_contents(seed_imported.path) == before
 
 
 def test_committed_archive_holds_the_pages_reports(store, seed_imported):
@@ -268,14 +255,14 @@ BAD_FILES = {
 def test_bad_input_imports_nothing(store, tmp_path, case):
     name, content, fragments = BAD_FILES[case]
     source = write(tmp_path / name, content)
-    before = snapshot(store.path)
+    before = archive_contents(store.path)
     with pytest.raises(ImportFailed) as caught:
         import_files(store, [source])
     problems = [str(problem) for problem in caught.value.problems]
     assert problems, "ImportFailed without problems"
     assert any(all(fragment in p for fragment in fragments) for p in problems), problems
     assert all(str(source) in p for p in problems), problems
-    assert snapshot(store.path) == before
+    assert archive_contents(store.path) == before
     assert store.count() == 4
     assert store.get("G1") is None
 
@@ -283,11 +270,11 @@ def test_bad_input_imports_nothing(store, tmp_path, case):
 def test_missing_file_imports_nothing(store, tmp_path):
     good = write(tmp_path / "good.csv", "id,title\nG1,Good one\n")
     missing = tmp_path / "nowhere.csv"
-    before = snapshot(store.path)
+    before = archive_contents(store.path)
     with pytest.raises(ImportFailed) as caught:
         import_files(store, [good, missing])
     assert [str(p) for p in caught.value.problems] == [f"{missing}: no such file"]
-    assert snapshot(store.path) == before
+    assert archive_contents(store.path) == before
 
 
 def test_every_problem_is_listed_with_its_line(store, tmp_path):
@@ -296,7 +283,7 @@ def test_every_problem_is_listed_with_its_line(store, tmp_path):
         "id,title,views,date\nG1,Good,1,2024-01-01\n,No id,1,2024-01-01\nG2,Good,2,2024-01-02\n"
         "B2,Bad views,many,2024-01-01\nB3,Bad date,0,yesterday\n",
     )
-    before = snapshot(store.path)
+    before = archive_contents(store.path)
     with pytest.raises(ImportFailed) as caught:
         import_files(store, [source])
     problems = caught.value.problems
@@ -305,17 +292,17 @@ def test_every_problem_is_listed_with_its_line(store, tmp_path):
         (str(source), "line 5"),
         (str(source), "line 6"),
     ]
-    assert snapshot(store.path) == before
+    assert archive_contents(store.path) == before
 
 
 def test_a_bad_file_spoils_the_whole_import(store, tmp_path):
     good = write(tmp_path / "good.jsonl", '{"id": "G1", "title": "Good one"}\n')
     bad = write(tmp_path / "bad.csv", "id,title\nB1,\n")
-    before = snapshot(store.path)
+    before = archive_contents(store.path)
     with pytest.raises(ImportFailed) as caught:
         import_files(store, [good, bad])
     assert [(p.file, p.where) for p in caught.value.problems] == [(str(bad), "line 2")]
-    assert snapshot(store.path) == before
+    assert archive_contents(store.path) == before
 
 
 def test_page_with_more_summaries_than_reports_is_refused(store, tmp_path):
@@ -323,11 +310,11 @@ def test_page_with_more_summaries_than_reports_is_refused(store, tmp_path):
         tmp_path / "page.txt",
         "// Odd Page\nFirst summary.\nSecond summary.\n| ID | Title |\n|---|---|\n| P1 | Only one |\n",
     )
-    before = snapshot(store.path)
+    before = archive_contents(store.path)
     with pytest.raises(ImportFailed) as caught:
         import_files(store, [source])
     assert all(str(source) in str(p) for p in caught.value.problems)
-    assert snapshot(store.path) == before
+    assert archive_contents(store.path) == before
     assert store.name() == "Global Analysis Archive"
 
 
@@ -382,11 +369,11 @@ def test_bad_record_at_the_end_of_a_large_file_undoes_everything(store, tmp_path
     source = write(
         tmp_path / "many.csv", "id,title,category,date,views\n" + _many_rows(4500) + "BAD,Bad one,Bulk,never,0\n"
     )
-    before = snapshot(store.path)
+    before = archive_contents(store.path)
     with pytest.raises(ImportFailed) as caught:
         import_files(store, [source])
     assert [(p.file, p.where) for p in caught.value.problems] == [(str(source), "line 4502")]
-    assert snapshot(store.path) == before
+    assert archive_contents(store.path) == before
     assert store.count(Listing(category="Bulk")) == 0
 
 
