@@ -172,7 +172,7 @@ async def press_and_wait(pilot, key: str, condition, what: str) -> tuple[float, 
 
 def hook_report_table_paint() -> dict[int, float]:
     """Record, per listing generation, when the ReportTable first renders a row of data."""
-    from tui_archive.widgets.report_table import ReportTable
+    from tui_archive.ui.widgets.report_table import ReportTable
 
     painted: dict[int, float] = {}
     original = ReportTable.render_line
@@ -200,7 +200,7 @@ def counted(screen) -> bool:
 
 async def browse_loaded(pilot):
     """Wait for the browse screen's first page and count; returns (screen, table)."""
-    from tui_archive.screens.browse import BrowseScreen
+    from tui_archive.ui.screens.browse import BrowseScreen
 
     app = pilot.app
     await wait_until(pilot, lambda: isinstance(app.screen, BrowseScreen), "the browse screen")
@@ -214,9 +214,9 @@ async def browse_loaded(pilot):
 async def child_launch(args) -> dict:
     """Launch to first row (shown, painted), to the count, and RSS after load."""
     start = perf_counter()
-    from tui_archive.app import ArchiveApp
-    from tui_archive.screens.browse import BrowseScreen
-    from tui_archive.store import Store
+    from tui_archive.ui.app import ArchiveApp
+    from tui_archive.ui.screens.browse import BrowseScreen
+    from tui_archive.core.store import Store
 
     imports = perf_counter() - start
     painted = hook_report_table_paint()
@@ -246,10 +246,10 @@ async def child_launch(args) -> dict:
 
 async def child_search(args) -> dict:
     """Type each term key by key; per key, the time until the table holds that prefix's results."""
-    import tui_archive.screens.browse as browse
+    import tui_archive.ui.screens.browse as browse
     from textual.widgets import Input
-    from tui_archive.app import ArchiveApp
-    from tui_archive.store import Store
+    from tui_archive.ui.app import ArchiveApp
+    from tui_archive.core.store import Store
 
     if args.debounce is not None:
         browse.SEARCH_DEBOUNCE = args.debounce  # read when each keystroke arrives (Textual's timers need > 0)
@@ -297,9 +297,10 @@ async def child_search(args) -> dict:
 
 async def child_navigate(args) -> dict:
     """End, change of sort (through every sort key), and ACCESS through the app."""
-    from tui_archive.app import ArchiveApp
-    from tui_archive.screens.browse import BrowseScreen
-    from tui_archive.store import SORT_LABELS, Store
+    from tui_archive.ui.app import ArchiveApp
+    from tui_archive.ui.screens.browse import BrowseScreen
+    from tui_archive.core.listing import SORT_LABELS
+    from tui_archive.core.store import Store
 
     end: list[float] = []
     sort: list[float] = []
@@ -349,7 +350,8 @@ async def child_baseline(args) -> dict:
     """Textual's stock DataTable: add_rows with the same rows, until the first row is painted."""
     from textual.app import App, ComposeResult
     from textual.widgets import DataTable
-    from tui_archive.store import Listing, Store
+    from tui_archive.core.listing import Listing
+    from tui_archive.core.store import Store
 
     store = Store(args.db, create=False)
     start = perf_counter()
@@ -398,8 +400,8 @@ async def child_baseline(args) -> dict:
 
 def child_import(args) -> dict:
     """A fresh import of the JSON Lines file: time of import_files, peak RSS, file size."""
-    from tui_archive.importers import import_files
-    from tui_archive.store import Store
+    from tui_archive.core.importers import import_files
+    from tui_archive.core.store import Store
 
     db = Path(args.db)
     remove_archive(db)
@@ -498,7 +500,8 @@ def prepare_archive(workdir: Path, n: int, reuse: bool) -> tuple[Path, dict]:
 
 def bench_store(db: Path, access_samples: int) -> dict:
     """The store called directly: windows per sort and per term, count, categories, access."""
-    from tui_archive.store import SORTS, Listing, Store
+    from tui_archive.core.listing import SORTS, Listing
+    from tui_archive.core.store import Store
 
     store = Store(db, create=False)
     takes_total = "total" in inspect.signature(store.window).parameters

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tui_archive.importers import import_files
-from tui_archive.store import Store
+from tui_archive.core.importers import import_files
+from tui_archive.core.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_PAGE = ROOT / "tui_archive" / "data" / "global-analysis-archive.txt"

@@ -8,13 +8,13 @@ import pyperclip
 import pytest
 from textual.widgets import Input, Select, Static
 
-from tui_archive.app import ArchiveApp
-from tui_archive.screens.browse import BrowseScreen
-from tui_archive.screens.help import HelpScreen
-from tui_archive.screens.report import ReportScreen
-from tui_archive.store import Store
-from tui_archive.widgets.detail import DetailPane
-from tui_archive.widgets.report_table import ReportTable
+from tui_archive.ui.app import ArchiveApp
+from tui_archive.ui.screens.browse import BrowseScreen
+from tui_archive.ui.screens.help import HelpScreen
+from tui_archive.ui.screens.report import ReportScreen
+from tui_archive.core.store import Store
+from tui_archive.ui.widgets.detail import DetailPane
+from tui_archive.ui.widgets.report_table import ReportTable
 
 from .conftest import SEED_IDS, settle, views_in_file
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from tui_archive.cli import cli
-from tui_archive.location import ENV_VAR
+from tui_archive.core.locations import ENV_VAR
 
 from .conftest import SEED_IDS, SEED_PAGE, archive_contents, make_store, views_in_file
 

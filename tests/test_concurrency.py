@@ -16,7 +16,7 @@ import pytest
 
 ACCESS_SCRIPT = """
 import sys
-from tui_archive.store import Store
+from tui_archive.core.store import Store
 store = Store(sys.argv[1], create=False)
 for _ in range(int(sys.argv[3])):
     assert store.access(sys.argv[2]) is not None
@@ -25,7 +25,8 @@ store.close()
 
 READER_SCRIPT = """
 import sys, time
-from tui_archive.store import Listing, Store
+from tui_archive.core.listing import Listing
+from tui_archive.core.store import Store
 store = Store(sys.argv[1], create=False)
 deadline = time.monotonic() + float(sys.argv[2])
 reads = errors = 0

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Select
 
-from tui_archive.app import ArchiveApp
-from tui_archive.screens.browse import BrowseScreen
-from tui_archive.screens.help import HelpScreen
-from tui_archive.store import Store
-from tui_archive.widgets.detail import DetailPane
-from tui_archive.widgets.facets import FacetPanel
-from tui_archive.widgets.report_table import ReportTable
+from tui_archive.ui.app import ArchiveApp
+from tui_archive.ui.screens.browse import BrowseScreen
+from tui_archive.ui.screens.help import HelpScreen
+from tui_archive.core.store import Store
+from tui_archive.ui.widgets.detail import DetailPane
+from tui_archive.ui.widgets.facets import FacetPanel
+from tui_archive.ui.widgets.report_table import ReportTable
 
 from .conftest import make_store
 from .test_app import screen_text, settle, shown_ids, status

@@ -16,14 +16,16 @@ import sqlite_utils
 from click.testing import CliRunner
 from textual.widgets import Static
 
-from tui_archive import store as store_module
-from tui_archive.screens import browse as browse_module
-from tui_archive.app import ArchiveApp
+from tui_archive.core import store as store_module
+from tui_archive.core import views as views_module
+from tui_archive.core.errors import from_sqlite
+from tui_archive.ui.app import ArchiveApp
 from tui_archive.cli import cli
-from tui_archive.screens.browse import BrowseScreen
-from tui_archive.screens.error import ErrorScreen
-from tui_archive.screens.report import ReportScreen
-from tui_archive.store import SCHEMA_VERSION, Store
+from tui_archive.ui.screens.browse import BrowseScreen
+from tui_archive.ui.screens.error import ErrorScreen
+from tui_archive.ui.screens.report import ReportScreen
+from tui_archive.core.schema import SCHEMA_VERSION
+from tui_archive.core.store import Store
 
 from .conftest import COMMITTED_ARCHIVE, settle, views_in_file
 
@@ -251,7 +253,7 @@ def archive_and_blocker(path: Path):
 async def test_locked_archive_while_counting_a_view(archive_path: Path, monkeypatch):
     """A view counted while another program holds the archive waits for it, and is not lost."""
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 100)
-    monkeypatch.setattr(browse_module, "VIEW_RETRY_PAUSE", 0.05)
+    monkeypatch.setattr(views_module, "PAUSE", 0.05)
     with archive_and_blocker(archive_path) as (store, blocker):
         app = ArchiveApp(store)
         async with app.run_test(size=(120, 32)) as pilot:
@@ -279,8 +281,8 @@ async def test_locked_archive_while_counting_a_view(archive_path: Path, monkeypa
 
 async def test_view_given_up_after_the_retry_period(archive_path: Path, monkeypatch):
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 50)
-    monkeypatch.setattr(browse_module, "VIEW_RETRY_SECONDS", 0.3)
-    monkeypatch.setattr(browse_module, "VIEW_RETRY_PAUSE", 0.05)
+    monkeypatch.setattr(views_module, "PATIENCE", 0.3)
+    monkeypatch.setattr(views_module, "PAUSE", 0.05)
     with archive_and_blocker(archive_path) as (store, blocker):
         app = ArchiveApp(store)
         async with app.run_test(size=(120, 32)) as pilot:
@@ -297,8 +299,8 @@ async def test_view_given_up_after_the_retry_period(archive_path: Path, monkeypa
 
 
 async def test_disk_full_while_counting_a_view(store: Store, monkeypatch):
-    def full(report_id):
-        raise sqlite3.OperationalError("database or disk is full")
+    def full(report_id):  # as the store raises it, from SQLite's error
+        raise from_sqlite(sqlite3.OperationalError("database or disk is full"), store.path)
 
     monkeypatch.setattr(store, "access", full)
     app = ArchiveApp(store)

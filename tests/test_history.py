@@ -9,12 +9,13 @@ from pathlib import Path
 
 from textual.widgets import OptionList
 
-from tui_archive.app import ArchiveApp
-from tui_archive.history import History, user_history_file
-from tui_archive.screens.browse import BrowseScreen
-from tui_archive.screens.history import HistoryScreen
-from tui_archive.screens.report import ReportScreen
-from tui_archive.store import Store
+from tui_archive.ui.app import ArchiveApp
+from tui_archive.core.history import History
+from tui_archive.core.locations import history_file
+from tui_archive.ui.screens.browse import BrowseScreen
+from tui_archive.ui.screens.history import HistoryScreen
+from tui_archive.ui.screens.report import ReportScreen
+from tui_archive.core.store import Store
 
 from .conftest import settle
 
@@ -69,7 +70,7 @@ def test_without_a_file_it_is_kept_in_memory(tmp_path: Path):
 def test_the_per_user_file_is_in_the_data_directory(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setattr("sys.platform", "linux")
-    assert user_history_file() == tmp_path / "xdg" / "tui-archive" / "history.json"
+    assert history_file() == tmp_path / "xdg" / "tui-archive" / "history.json"
 
 
 async def test_h_lists_opened_reports_and_enter_opens_one_again(archive_path: Path, tmp_path: Path):

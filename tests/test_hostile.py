@@ -21,12 +21,13 @@ from rich.cells import cell_len
 from textual import events
 from textual.widgets import Input, Markdown, Static
 
-from tui_archive.app import ArchiveApp
+from tui_archive.ui.app import ArchiveApp
 from tui_archive.cli import cli
-from tui_archive.messages import StoreFailed
-from tui_archive.safe import clean, fit, markdown_parser, safe_json, safe_text
-from tui_archive.screens.report import ReportScreen
-from tui_archive.widgets.report_table import ReportTable
+from tui_archive.core.errors import ArchiveError
+from tui_archive.core.safe import clean, safe_json
+from tui_archive.ui.text import fit, markdown_parser, safe_text
+from tui_archive.ui.screens.report import ReportScreen
+from tui_archive.ui.widgets.report_table import ReportTable
 
 from .conftest import make_store, settle
 
@@ -265,7 +266,7 @@ async def test_notifications_and_status_line_are_inert(hostile_store, monkeypatc
         await pilot.press("y")
         await pilot.pause()
         assert copied == [clean(HOSTILE[1]["id"])]  # the clipboard gets no control character either
-        app.screen.post_message(StoreFailed("failed " + OSC52 + "[bold]x[/foo]"))
+        app.screen.show_failure(ArchiveError("failed " + OSC52 + "[bold]x[/foo]"))
         await pilot.pause()
         text = all_segment_text(app)
         assert_inert(text)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tui_archive.importers import ImportFailed, import_files
-from tui_archive.store import Listing, Store
+from tui_archive.core.importers import ImportFailed, import_files
+from tui_archive.core.listing import Listing
+from tui_archive.core.store import Store
 
 from .conftest import COMMITTED_ARCHIVE, SEED_IDS, SEED_PAGE, archive_contents
 

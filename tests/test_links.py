@@ -8,9 +8,9 @@ from pathlib import Path
 import pyperclip
 import pytest
 
-from tui_archive import links
-from tui_archive.app import ArchiveApp
-from tui_archive.screens.report import ReportScreen
+from tui_archive.ui import actions as links
+from tui_archive.ui.app import ArchiveApp
+from tui_archive.ui.screens.report import ReportScreen
 
 from .conftest import make_store, settle
 

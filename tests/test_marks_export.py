@@ -10,12 +10,13 @@ from pathlib import Path
 import pyperclip
 from click.testing import CliRunner
 
-from tui_archive import export
-from tui_archive.app import ArchiveApp
+from tui_archive.core import export
+from tui_archive.ui.app import ArchiveApp
 from tui_archive.cli import cli
-from tui_archive.screens.export import ExportScreen
-from tui_archive.store import Listing, Store
-from tui_archive.widgets.report_table import MARKER, ReportTable
+from tui_archive.ui.screens.export import ExportScreen
+from tui_archive.core.listing import Listing
+from tui_archive.core.store import Store
+from tui_archive.ui.widgets.report_table import MARKER, ReportTable
 
 from .conftest import SEED_IDS, make_store, settle
 
@@ -145,7 +146,7 @@ def test_iter_listing_reads_in_windows(tmp_path: Path, monkeypatch):
 
 
 def test_markdown_escapes_pipes_and_controls():
-    from tui_archive.store import Report
+    from tui_archive.core.model import Report
 
     out = io.StringIO()
     export.write([Report("A|1", "Title with | pipe\x1b[31m", url="https://x.org")], "md", out)

@@ -1,14 +1,25 @@
-"""Search text to FTS5 expressions (tui_archive.query)."""
+"""The search language's full-text part against a real FTS5 table (tui_archive.core.query.parse_query)."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui_archive.query import fts_expression
+from tui_archive.core.query import parse_query
+
+pytestmark = pytest.mark.unit
+
+
+def fts_expression(text: str | None) -> str | None:
+    """The MATCH expression the search box gives for ``text`` (typed: the last word is a prefix)."""
+    query = parse_query(text, typing=True)
+    if query.match is None:
+        return None
+    return query.match if query.exclude is None else f"({query.match}) NOT ({query.exclude})"
 
 DOCS = {
     1: ("Rare earth magnets", "Processing grip of the midstream"),
@@ -34,13 +45,13 @@ def matches(conn: sqlite3.Connection, text: str) -> list[int]:
 
 
 @pytest.mark.parametrize(
-    "text", [None, "", " ", "   \t\n ", "!!!", "-", "*", '"', '""', "()", "^:*-+", "— … ·", '" ( ) * : ^ -']
+    "text", [None, "", " ", "   \t\n ", "!!!", "-", "*", '"', '""', "()", "^:*-+", "— … ·", '" ( ) * : ^ -', "OR"]
 )
 def test_nothing_to_search_for(text):
     assert fts_expression(text) is None
 
 
-@pytest.mark.parametrize("text", ["a", "rare", "NEAR", "AND", "OR", "NOT", "350", "é", "東京", "x*", '"rare earth"'])
+@pytest.mark.parametrize("text", ["a", "rare", "NEAR", "AND", "NOT", "350", "é", "東京", "x*", '"rare earth"'])
 def test_any_word_gives_an_expression(text):
     assert fts_expression(text) is not None
 
@@ -75,14 +86,15 @@ def test_only_the_last_word_is_a_prefix(fts):
     assert matches(fts, "magn rare") == []
 
 
-def test_fts_operators_are_plain_words(fts):
+def test_fts_syntax_is_plain_words_but_or_and_minus_are_the_language(fts):
     assert matches(fts, "NEAR ") == [3]
     assert matches(fts, "near term ") == [3]
-    assert matches(fts, "rare OR coffee ") == []
-    assert matches(fts, "rare NOT earth ") == []
+    assert matches(fts, "rare OR coffee ") == [1, 2, 4]
+    assert matches(fts, "rare NOT earth ") == []  # NOT is a word like any other
     assert matches(fts, "(constrained) ") == [3]
-    assert matches(fts, "title:rare ") == []
-    assert matches(fts, "-rare ^earth ") == [1, 2]
+    assert matches(fts, "title:rare ") == [1, 2]  # an unknown field: its words are searched, with a hint
+    assert matches(fts, "magnets -sciences ") == [1]
+    assert matches(fts, "earth -rare ") == []
 
 
 def test_hyphens_commas_and_accents(fts):
@@ -111,5 +123,7 @@ def test_any_text_gives_none_or_a_valid_match_expression(fts, text):
 @settings(max_examples=200, deadline=None, database=None)
 @given(st.text())
 def test_text_with_a_letter_or_digit_is_searchable(text):
-    if any(char.isalnum() for char in text):
-        assert fts_expression(text) is not None
+    """Any word searches something (fields, with their colon, are tested in test_query_language)."""
+    words = [token for token in re.findall(r"[^\W_]+", text) if token != "OR"]
+    if words and ":" not in text:
+        assert not parse_query(text, typing=True).empty

@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui_archive.cli import cli
-from tui_archive.query import parse_query
-from tui_archive.store import Listing, Store
+from tui_archive.core.query import parse_query
+from tui_archive.core.listing import Listing
+from tui_archive.core.store import Store
 
 from .conftest import make_store
 
@@ -134,8 +135,8 @@ def test_cli_search_prints_hints(archive):
 async def test_search_box_uses_the_language_and_shows_hints(archive):
     from textual.widgets import Static
 
-    from tui_archive.app import ArchiveApp
-    from tui_archive.widgets.report_table import ReportTable
+    from tui_archive.ui.app import ArchiveApp
+    from tui_archive.ui.widgets.report_table import ReportTable
 
     app = ArchiveApp(archive)
     async with app.run_test(size=(120, 32)) as pilot:

@@ -11,7 +11,8 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from tui_archive.safe import clean, fit, safe_text
+from tui_archive.core.safe import clean
+from tui_archive.ui.text import fit, safe_text
 
 
 def rendered(text: Text) -> str:

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from tui_archive.app import ArchiveApp
-from tui_archive.screens.goto import GotoScreen
-from tui_archive.store import RELEVANCE_CANDIDATES, Listing, Store
-from tui_archive.widgets.report_table import MAX_PAGES, PAGE_SIZE, ReportTable
+from tui_archive.ui.app import ArchiveApp
+from tui_archive.ui.screens.goto import GotoScreen
+from tui_archive.core.listing import RELEVANCE_CANDIDATES, Listing
+from tui_archive.core.store import Store
+from tui_archive.ui.widgets.report_table import MAX_PAGES, PAGE_SIZE, ReportTable
 
 from .conftest import make_store, settle
 

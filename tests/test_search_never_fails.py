@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui_archive.cli import cli
-from tui_archive.query import fts_expression
-from tui_archive.store import RELEVANCE, SORTS, Listing, Store
+from tui_archive.core.query import parse_query
+from tui_archive.core.listing import RELEVANCE, SORTS, Listing
+from tui_archive.core.store import Store
 
 from .conftest import make_store
 
@@ -54,10 +55,12 @@ def test_window_and_count_never_raise(fuzz_store: Store, text: str, sort, revers
 @given(search_text)
 @settings(max_examples=500)
 def test_expression_is_only_quoted_strings(text: str):
-    expression = fts_expression(text)
-    if expression is not None:
-        assert expression.strip()
-        assert expression.count('"') % 2 == 0
+    query = parse_query(text, typing=True)
+    for expression in (query.match, query.exclude):
+        if expression is not None:
+            assert expression.strip()
+            assert expression.count('"') % 2 == 0
+    assert sum(c.count("?") for c in query.where) == len(query.params)
 
 
 @pytest.mark.parametrize(

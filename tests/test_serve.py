@@ -216,7 +216,7 @@ class WebApp:
 def test_served_copy_goes_to_the_browser_not_the_servers_clipboard(monkeypatch):
     import pyperclip
 
-    from tui_archive import clipboard
+    from tui_archive.ui import actions as clipboard
 
     monkeypatch.setattr(pyperclip, "copy", lambda text: pytest.fail("copied on the server"))
     app = WebApp()
@@ -227,7 +227,7 @@ def test_served_copy_goes_to_the_browser_not_the_servers_clipboard(monkeypatch):
 def test_served_link_opens_in_the_users_browser(monkeypatch):
     import webbrowser
 
-    from tui_archive import links
+    from tui_archive.ui import actions as links
 
     monkeypatch.setattr(webbrowser, "open", lambda *args, **kwargs: pytest.fail("opened on the server"))
     app = WebApp()

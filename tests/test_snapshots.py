@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tui_archive.app import ArchiveApp
-from tui_archive.store import Store
+from tui_archive.ui.app import ArchiveApp
+from tui_archive.core.store import Store
 
 from .conftest import settle
 

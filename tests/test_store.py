@@ -12,17 +12,13 @@ import pytest
 import sqlite_utils
 
 from .conftest import SEED_IDS, make_store
-from tui_archive import store as store_module
-from tui_archive.importers import import_files
-from tui_archive.store import (
-    RELEVANCE,
-    SCHEMA_VERSION,
-    SORTS,
-    ArchiveError,
-    Category,
-    Listing,
-    Store,
-)
+from tui_archive.core import store as store_module
+from tui_archive.core.importers import import_files
+from tui_archive.core.listing import RELEVANCE, SORTS, Listing
+from tui_archive.core.schema import SCHEMA_VERSION
+from tui_archive.core.errors import ArchiveError
+from tui_archive.core.model import Category
+from tui_archive.core.store import Store
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -743,15 +739,3 @@ def test_archive_from_a_newer_version_is_refused(tmp_path):
     conn.close()
     with pytest.raises(ArchiveError, match="newer"):
         Store(path)
-
-
-# -- headless ---------------------------------------------------------------------------------
-
-
-def test_store_importers_and_query_do_not_import_textual():
-    code = (
-        "import sys, tui_archive.store, tui_archive.importers, tui_archive.query; "
-        "assert not any(m == 'textual' or m.startswith('textual.') for m in sys.modules)"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr

@@ -6,10 +6,10 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import Static
 
-from tui_archive.app import ArchiveApp
-from tui_archive.screens.report import ReportScreen
-from tui_archive.store import Store
-from tui_archive.widgets.report_table import ReportTable
+from tui_archive.ui.app import ArchiveApp
+from tui_archive.ui.screens.report import ReportScreen
+from tui_archive.core.store import Store
+from tui_archive.ui.widgets.report_table import ReportTable
 
 from .conftest import make_store, settle
 

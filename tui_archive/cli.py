@@ -1,62 +1,87 @@
-"""The ``tui-archive`` command: the app, and commands for scripts."""
+"""The ``tui-archive`` command: the app, and commands for scripts, on the headless core.
+
+Each command opens the archive once (:func:`open_archive`), and click closes it
+when the command ends. Archive errors leave every command the same way: the
+group turns :class:`~tui_archive.core.errors.ArchiveError` into its sentence
+and exit status 1. The Textual UI is imported only to run the app.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import shlex
-import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
+from typing import Any, TypeVar
 
 import click
 
-from . import __version__, export
-from .export import FORMATS
-from .importers import ImportFailed, import_files
-from .location import ENV_VAR, resolve
-from .safe import clean, safe_json
-from .store import RELEVANCE, SORTS, ArchiveError, Listing, Report, Store, _explain
+from . import __version__
+from .core import export
+from .core.errors import ArchiveError
+from .core.export import FORMATS
+from .core.importers import ImportFailed, import_files
+from .core.listing import RELEVANCE, SORTS, Listing
+from .core.locations import ENV_VAR, resolve
+from .core.model import Report
+from .core.query import SEARCH_SYNTAX
+from .core.safe import clean, safe_json
+from .core.store import Store
+from .core.views import ViewCounter, ViewEvent, Waiting
 
-db_option = click.option(
-    "--db",
-    "db",
-    envvar=ENV_VAR,
-    type=click.Path(dir_okay=False),
-    help=f"Archive file (default: ./archive.db, else your own archive). Also ${ENV_VAR}.",
-)
-
-
-def _open(db: str | None, *, create: bool = False) -> tuple[Store, str]:
-    try:
-        location = resolve(db)
-        return Store(location.path, create=create), location.note
-    except ArchiveError as error:
-        raise click.ClickException(clean(str(error))) from None
-    except OSError as error:
-        raise click.ClickException(f"cannot open the archive: {clean(error.strerror or error)}") from None
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@db_option
+def archive_option(command: F) -> F:
+    """``--db``, on the group and on every command (``tui-archive search --db x.db`` and ``tui-archive --db x.db search``)."""
+    return click.option(
+        "--db",
+        "db",
+        envvar=ENV_VAR,
+        type=click.Path(dir_okay=False),
+        help=f"Archive file (default: ./archive.db, else your own archive). Also ${ENV_VAR}.",
+    )(command)
+
+
+def open_archive(ctx: click.Context, db: str | None, *, create: bool = False) -> tuple[Store, str]:
+    """The archive the command names (or the group, or the default), closed when the command ends."""
+    location = resolve(db or ctx.find_root().params.get("db"))
+    store = Store(location.path, create=create)
+    ctx.call_on_close(store.close)
+    return store, location.note
+
+
+class ArchiveGroup(click.Group):
+    """The CLI's error boundary: an archive error is one line on stderr and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ImportFailed as failure:
+            for problem in failure.problems:
+                click.echo(f"error: {clean(str(problem))}", err=True)
+            raise click.ClickException(clean(str(failure))) from None
+        except ArchiveError as error:
+            raise click.ClickException(clean(str(error))) from None
+
+
+@click.group(cls=ArchiveGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@archive_option
 @click.version_option(__version__, prog_name="tui-archive")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:
     """Browse an archive of analysis reports. With no command, start the app."""
-    ctx.ensure_object(dict)
-    ctx.obj["db"] = db
     if ctx.invoked_subcommand is not None:
         return
     _require_utf8_terminal()
-    from .app import ArchiveApp  # Textual loads only for the app itself
-    from .history import History
+    from .core.history import History
+    from .ui.app import ArchiveApp  # Textual loads only for the app itself
 
-    store, note = _open(db, create=False)
-    try:
-        ArchiveApp(store, note, History.for_user(store.path)).run()
-    finally:
-        store.close()
+    store, note = open_archive(ctx, db)
+    ArchiveApp(store, note, History.for_user(store.path)).run()
 
 
 def _require_utf8_terminal() -> None:
@@ -65,18 +90,21 @@ def _require_utf8_terminal() -> None:
     (The commands for scripts still work there, with ``?`` for what cannot be shown.)"""
     stream = sys.__stderr__  # where Textual writes the screen
     encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-    if encoding and not encoding.startswith("utf"):
+    if stream is not None and encoding and not encoding.startswith("utf"):
         raise click.ClickException(
             f"the app needs a UTF-8 terminal, and this one uses {stream.encoding}; "
             "set LANG=C.UTF-8 (or another UTF-8 locale) and unset PYTHONIOENCODING"
         )
 
 
-def _db(ctx: click.Context, db: str | None) -> str | None:
-    return db or ctx.obj.get("db")
+def _syntax_help() -> str:
+    """``search --help``: the search language, from the one table the help screen shows too."""
+    width = max(len(typed) for typed, _ in SEARCH_SYNTAX) + 2
+    lines = [f"{typed:<{width}}{finds}" for typed, finds in SEARCH_SYNTAX]
+    return "List reports matching QUERY, in the search box's language.\n\n\b\n" + "\n".join(lines)
 
 
-@cli.command()
+@cli.command(help=_syntax_help())
 @click.argument("query", required=False, default="")
 @click.option("--category", "-c", help="Only reports in this category.")
 @click.option(
@@ -96,7 +124,7 @@ def _db(ctx: click.Context, db: str | None) -> str | None:
     help="text: tab-separated ID, date, views, category, title; csv and json: every field; md: a Markdown table.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@db_option
+@archive_option
 @click.pass_context
 def search(
     ctx: click.Context,
@@ -110,38 +138,18 @@ def search(
     as_json: bool,
     db: str | None,
 ) -> None:
-    """List reports matching QUERY, in the search box's language.
-
-    \b
-    magnet supply       both words      "supply chain"   a phrase
-    magn*               a prefix        cobalt OR nickel either word
-    -china              without it      category:energy  category starts so
-    after:2024-01       from Jan 2024   before:2025      before 2025
-    views:>100          (<, >=, 5..20)  id:RPT-1*        IDs like it
-    """
-    store, _ = _open(_db(ctx, db))
+    store, _ = open_archive(ctx, db)
     listing = Listing(text=query, category=category, sort=sort, reverse=reverse)
     for hint in listing.query.hints:
         click.echo(f"hint: {clean(hint)}", err=True)
     if as_json:
         fmt = "json"
     if fmt != "text":  # streamed a window at a time, for exports of any size
-        try:
-            out = sys.stdout
-            reports = store.iter_listing(listing, offset=offset, limit=limit)
-            export.write(reports, fmt, out, inert=out.isatty())
-        except sqlite3.Error as error:
-            raise click.ClickException(f"{clean(store.path)}: {clean(_explain(error))}") from None
-        finally:
-            store.close()
+        out = sys.stdout
+        export.write(store.iter_listing(listing, offset=offset, limit=limit), fmt, out, inert=out.isatty())
         return
-    try:
-        reports = store.window(listing, offset, limit)
-        total = store.count(listing)
-    except sqlite3.Error as error:  # damaged or locked after it opened
-        raise click.ClickException(f"{clean(store.path)}: {clean(_explain(error))}") from None
-    finally:
-        store.close()
+    reports = store.window(listing, offset, limit)
+    total = store.count(listing)
     for report in reports:
         click.echo(
             "\t".join(clean(value) for value in (report.id, report.date, report.views, report.category, report.title))
@@ -155,26 +163,22 @@ def search(
 @click.argument("report_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--no-count", is_flag=True, help="Do not count this as a view.")
-@db_option
+@archive_option
 @click.pass_context
 def show(ctx: click.Context, report_id: str, as_json: bool, no_count: bool, db: str | None) -> None:
-    """Print one report and count one view of it, as ACCESS does in the app."""
-    store, _ = _open(_db(ctx, db))
+    """Print one report and count one view of it, as ACCESS does in the app.
+
+    While another program (an import) holds the archive, the view waits for it.
+    """
+    store, _ = open_archive(ctx, db)
     note = ""
-    try:
-        if no_count:
-            report = store.get(report_id)
-        elif store.readonly:
-            report = store.get(report_id)
-            note = "the archive is read-only: this view was not counted"
-        else:
-            report = store.access(report_id)
-    except ArchiveError as error:
-        raise click.ClickException(clean(str(error))) from None
-    except sqlite3.Error as error:  # damaged, locked, or the disk is full
-        raise click.ClickException(f"{clean(store.path)}: {clean(_explain(error))}") from None
-    finally:
-        store.close()
+    if no_count:
+        report = store.get(report_id)
+    elif store.readonly:
+        report = store.get(report_id)
+        note = "the archive is read-only: this view was not counted"
+    else:
+        report = _count_view(store, report_id)
     if report is None:
         raise click.ClickException(f"no report with ID {clean(report_id)!r}")
     if as_json:
@@ -183,6 +187,20 @@ def show(ctx: click.Context, report_id: str, as_json: bool, no_count: bool, db: 
         click.echo(format_report(report))
     if note:
         click.echo(note, err=True)
+
+
+def _count_view(store: Store, report_id: str) -> Report | None:
+    """Through the app's one writer of views, saying so on stderr if it has to wait."""
+
+    def heard(event: ViewEvent) -> None:
+        if isinstance(event, Waiting):
+            click.echo("the archive is busy (an import?): waiting to count the view", err=True)
+
+    counter = ViewCounter(store, heard)
+    try:
+        return counter.count(report_id).result()
+    finally:
+        counter.close()
 
 
 def format_report(report: Report) -> str:
@@ -205,41 +223,36 @@ def format_report(report: Report) -> str:
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @click.option("--skip-bad", is_flag=True, help="Import the good records and list the bad ones.")
-@db_option
+@archive_option
 @click.pass_context
 def import_(ctx: click.Context, files: tuple[str, ...], skip_bad: bool, db: str | None) -> None:
     """Import reports from archive pages, CSV, JSON or JSON Lines files (upsert by ID).
 
     All or nothing: if any record is bad, nothing is written (unless --skip-bad).
     """
-    store, _ = _open(_db(ctx, db), create=True)
-    try:
-        with contextlib.ExitStack() as stack:
-            progress = None
-            if sys.stderr.isatty():  # a bar for people, nothing for scripts and logs
-                size = sum(os.path.getsize(f) for f in files if os.path.isfile(f))
-                bar = stack.enter_context(
-                    click.progressbar(length=max(1, size), label="importing", file=sys.stderr, width=40)
-                )
-
-                def progress(done: int, total: int) -> None:
-                    bar.update(max(0, min(done, bar.length) - bar.pos))
-
-            result = import_files(store, files, skip_bad=skip_bad, progress=progress)
-    except ImportFailed as failure:
-        for problem in failure.problems:
-            click.echo(f"error: {clean(str(problem))}", err=True)
-        raise click.ClickException("nothing was imported; the archive is as it was") from None
-    except ArchiveError as error:
-        raise click.ClickException(clean(str(error))) from None
-    except sqlite3.Error as error:
-        raise click.ClickException(f"{clean(store.path)}: {clean(_explain(error))}; nothing was imported") from None
-    finally:
-        store.close()
+    store, _ = open_archive(ctx, db, create=True)
+    with contextlib.ExitStack() as stack:
+        progress = _progress_bar(stack) if sys.stderr.isatty() else None  # for people, not scripts and logs
+        result = import_files(store, files, skip_bad=skip_bad, progress=progress)
     for problem in result.problems:
         click.echo(f"skipped: {clean(str(problem))}", err=True)
     noun = "report" if result.written == 1 else "reports"
     click.echo(f"imported {result.written} {noun} into {clean(store.path)}")
+
+
+def _progress_bar(stack: contextlib.ExitStack) -> Callable[[int, int], None]:
+    """A progress callback for the import that draws a bar, made when the import first reports its size."""
+    bars: list[Any] = []
+
+    def progress(done: int, total: int) -> None:
+        if not bars:
+            bars.append(
+                stack.enter_context(click.progressbar(length=max(1, total), label="importing", file=sys.stderr, width=40))
+            )
+        bar = bars[0]
+        bar.update(max(0, min(done, bar.length) - bar.pos))
+
+    return progress
 
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
@@ -248,7 +261,7 @@ LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
-@db_option
+@archive_option
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, db: str | None) -> None:
     """Serve the app to web browsers (with textual-serve), for people without a terminal.
@@ -262,11 +275,8 @@ def serve(ctx: click.Context, host: str, port: int, db: str | None) -> None:
         raise click.ClickException(
             "serving to a browser needs textual-serve: pip install 'tui-archive[serve]'"
         ) from None
-    store, _ = _open(_db(ctx, db))  # the archive is checked here, not in each browser tab
-    try:
-        path = store.path.resolve()
-    finally:
-        store.close()
+    store, _ = open_archive(ctx, db)  # the archive is checked here, not in each browser tab
+    path = store.path.resolve()
     click.echo(serve_message(path, host, port), err=True)
     # A browser is UTF-8 whatever the server's locale (-X utf8); the absolute
     # path keeps every tab on this archive.
@@ -307,6 +317,6 @@ def _tolerant_streams() -> None:
 def main() -> None:
     _tolerant_streams()
     try:
-        cli(obj={})
+        cli()
     except KeyboardInterrupt:
         sys.exit(130)

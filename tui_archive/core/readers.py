@@ -1,8 +1,8 @@
-"""Read reports from files into the archive: archive pages, CSV, JSON and JSON Lines.
+"""Read reports from files: archive pages, CSV, TSV, JSON and JSON Lines, each record checked.
 
-Files are read as streams and written in one transaction: either every record
-of every file lands, or (on any problem, unless told to skip bad records)
-nothing does, and each problem is reported with its file and line.
+Files are read as streams (except archive pages, which are small); each record
+comes with where it was found, so a problem can name its file and line.
+:mod:`.importers` writes what these read.
 """
 
 from __future__ import annotations
@@ -10,17 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import queue
 import re
-import threading
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-
-
-from .store import Store, add_to_batch
 
 # Column names as they appear in files, mapped to the archive's fields.
 ALIASES = {
@@ -49,21 +44,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.file}: {self.where}: {self.message}" if self.where else f"{self.file}: {self.message}"
-
-
-@dataclass
-class ImportResult:
-    written: int = 0
-    files: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-
-class ImportFailed(Exception):
-    """The import found problems and wrote nothing."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s); nothing was imported")
-        self.problems = problems
 
 
 class BadRecord(ValueError):
@@ -213,7 +193,7 @@ def read_file(path: Path) -> tuple[str | None, Iterator[Located], Callable[[], i
         head = probe.read(4096)
     kind = detect_format(path, head)
     if kind == "page":
-        size = _size(path)
+        size = file_size(path)
         name, records = read_page(path.read_text(encoding="utf-8-sig"))
         return name, iter(records), lambda: size
     fp = path.open("rb")
@@ -251,126 +231,7 @@ def _stream(fp: io.BufferedReader, kind: str) -> Iterator[Located]:
             start = reader.line_num + 1
 
 
-# -- the import -----------------------------------------------------------------------
-
-Progress = Callable[[int, int], None]
-"""Called now and then with (bytes read so far, bytes in all the files)."""
-
-_BATCH = 20_000  # reports handed from the reading thread to the writing one at a time
-_QUEUED_BATCHES = 2
-
-
-@dataclass
-class _Batch:
-    """Reports ready to write (one per ID), the archive name if a file gave one, bytes read so far."""
-
-    rows: list[dict[str, Any]]
-    name: str | None
-    done: int
-
-
-class _Reading:
-    """Reads and checks the files' records, in a thread of its own.
-
-    Parsing, checking and merging records is Python work, while writing them
-    is mostly SQLite work, which releases the GIL: on two cores the two
-    overlap. Reports travel in batches through a bounded queue, so memory
-    stays flat whatever the size of the import.
-    """
-
-    def __init__(self, paths: list[Path], result: ImportResult, fatal: list[Problem], skip_bad: bool) -> None:
-        self.paths = paths
-        self.result = result
-        self.fatal = fatal
-        self.skip_bad = skip_bad
-        self.total_bytes = sum(_size(path) for path in paths)
-        self.queue: queue.Queue[_Batch | BaseException | None] = queue.Queue(_QUEUED_BATCHES)
-        self.stopped = threading.Event()
-        self.running = threading.Event()  # cleared while the writer needs the GIL to itself
-        self.running.set()
-        self.thread = threading.Thread(target=self._run, name="import-reader", daemon=True)
-
-    def __enter__(self) -> _Reading:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stopped.set()
-        self.running.set()
-        while self.thread.is_alive():  # unblock a reader waiting on a full queue
-            try:
-                self.queue.get(timeout=0.05)
-            except queue.Empty:
-                pass
-        self.thread.join()
-
-    def batches(self) -> Iterator[_Batch]:
-        while True:
-            item = self.queue.get()
-            if item is None:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-
-    def _put(self, item: _Batch | BaseException | None) -> bool:
-        while not self.stopped.is_set():
-            try:
-                self.queue.put(item, timeout=0.05)
-                return True
-            except queue.Full:
-                pass
-        return False
-
-    def _run(self) -> None:
-        try:
-            done = 0
-            batch: dict[str, dict[str, Any]] = {}
-            name = None
-            for path in self.paths:
-                for (kind, value), position in self._read(path):
-                    self.running.wait()
-                    if kind == "name":
-                        name = value
-                    elif self.skip_bad or not self.result.problems:  # once one is bad, only look for more
-                        add_to_batch(batch, value)
-                        if len(batch) >= _BATCH:
-                            if not self._put(_Batch(list(batch.values()), name, done + position())):
-                                return
-                            batch, name = {}, None
-                done += _size(path)
-            self._put(_Batch(list(batch.values()), name, done))
-            self._put(None)
-        except BaseException as error:  # handed to the writing thread, which raises it
-            self._put(error)
-
-    def _read(self, path: Path) -> Iterator[tuple[tuple[str, Any], Callable[[], int]]]:
-        label = str(path)
-        self.result.files.append(label)
-        try:
-            name, records, position = read_file(path)
-            if name:
-                yield ("name", name), position
-            for where, raw in records:
-                try:
-                    yield ("record", normalise(raw)), position
-                except BadRecord as error:
-                    self.result.problems.append(Problem(label, where, str(error)))
-        except FileNotFoundError:
-            self.fatal.append(Problem(label, "", "no such file"))
-        except IsADirectoryError:
-            self.fatal.append(Problem(label, "", "is a directory, not a file"))
-        except PermissionError:
-            self.fatal.append(Problem(label, "", "permission denied"))
-        except UnicodeDecodeError:
-            self.fatal.append(Problem(label, *_first_undecodable(path)))
-        except BadRecord as error:
-            self.fatal.append(Problem(label, "", str(error)))
-        except Exception as error:  # a reader's own complaint (CSV dialect, bad JSON shape)
-            self.fatal.append(Problem(label, "", f"cannot read it: {error}"))
-
-
-def _first_undecodable(path: Path) -> tuple[str, str]:
+def first_undecodable(path: Path) -> tuple[str, str]:
     """Where a file stops being UTF-8: ("line N", "not UTF-8 text (byte B of the file)")."""
     offset = 0
     with path.open("rb") as fp:
@@ -383,46 +244,8 @@ def _first_undecodable(path: Path) -> tuple[str, str]:
     return "", "not UTF-8 text"
 
 
-def _size(path: Path) -> int:
+def file_size(path: Path) -> int:
     try:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-def import_files(
-    store: Store,
-    paths: Iterable[str | Path],
-    *,
-    skip_bad: bool = False,
-    progress: Progress | None = None,
-) -> ImportResult:
-    """Import files into the archive in one transaction.
-
-    Raises :class:`ImportFailed` (and writes nothing) if any record is bad,
-    unless ``skip_bad``: then the good records land and the bad ones are
-    returned in ``problems``.
-    """
-    result = ImportResult()
-    fatal: list[Problem] = []
-    with store.writer() as writer, _Reading([Path(p) for p in paths], result, fatal, skip_bad) as reading:
-        for batch in reading.batches():
-            if batch.name:
-                writer.set_name(batch.name)
-            if not result.problems or skip_bad:
-                # Binding rows to SQL is Python work; parsing is too. Taking
-                # turns (rather than fighting over the GIL) lets parsing run
-                # while SQLite builds the full-text index, without the GIL.
-                reading.running.clear()
-                try:
-                    writer.insert_rows(batch.rows)
-                finally:
-                    reading.running.set()
-                writer.index_new_rows()
-            if progress is not None:
-                progress(batch.done, reading.total_bytes)
-        if fatal or (result.problems and not skip_bad):
-            raise ImportFailed(fatal + result.problems)
-        writer.flush()
-        result.written = writer.written
-    return result

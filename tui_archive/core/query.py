@@ -1,9 +1,11 @@
-"""Turn what a user types into a safe FTS5 MATCH expression.
+"""The search language: what a user types, turned into a safe FTS5 expression and SQL conditions.
 
-Whatever the input, the result is either ``None`` (nothing to search for) or an
-expression built only from double-quoted strings, so FTS5 syntax characters in
-the input (``"``, ``(``, ``*``, ``:``, ``^``, ``-``, ``NEAR`` ...) can never make
-the query invalid.
+Whatever the input, the full-text part is either ``None`` (nothing to search
+for) or an expression built only from double-quoted strings, so FTS5 syntax
+characters in the input (``"``, ``(``, ``*``, ``:``, ``^``, ``-``, ``NEAR`` ...)
+can never make the query invalid; field values are bound parameters.
+:data:`SEARCH_SYNTAX` is the one description of the language: the help
+screen, ``tui-archive search --help`` and the README all show it.
 """
 
 from __future__ import annotations
@@ -11,8 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# A quoted phrase (the closing quote may be missing while the user types) or a bare word.
-_PIECE = re.compile(r'"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+)')
 # What the unicode61 tokenizer keeps as a token: letters, digits and marks of any script.
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -39,56 +39,21 @@ class Term:
         return quoted + "*" if self.prefix else quoted
 
 
-def parse_terms(text: str) -> list[Term]:
-    """Split search text into terms.
-
-    Bare words must all match (in any order); ``"quoted phrases"`` must match
-    as written; a word ending in ``*`` matches as a prefix, and so does the last
-    word while it is still being typed (no space after it yet), so results
-    follow the keystrokes.
-    """
-    terms: list[Term] = []
-    stripped = text.rstrip()
-    still_typing = bool(stripped) and stripped == text
-    matches = list(_PIECE.finditer(text))
-    for index, match in enumerate(matches):
-        phrase, word = match.group("phrase"), match.group("word")
-        if phrase is not None:
-            tokens = tuple(_TOKEN.findall(phrase))
-            if tokens:
-                terms.append(Term(tokens))
-            continue
-        tokens = tuple(_TOKEN.findall(word))
-        if not tokens:
-            continue
-        last = index == len(matches) - 1
-        prefix = word.endswith("*") or (last and still_typing and _long_enough(tokens))
-        terms.append(Term(tokens, prefix=prefix))
-    return terms
-
-
-def fts_expression(text: str | None) -> str | None:
-    """The FTS5 MATCH expression for ``text``, or ``None`` if it holds no searchable word."""
-    if not text:
-        return None
-    terms = parse_terms(text)
-    if not terms:
-        return None
-    return " ".join(term.to_fts() for term in terms)
-
-
 # -- the query language -----------------------------------------------------------------
-#
-#   magnet supply        both words (full text: title, summary, body)
-#   "supply chain"       a phrase
-#   magn*                a prefix (and the word being typed, in the app)
-#   cobalt OR nickel     either; OR joins the words either side of it
-#   -china               without the word
-#   category:energy      category starts with "energy" (any case); category:"rare earths"
-#   after:2024-01        dated in or after January 2024 (2024, 2024-01, 2024-01-31)
-#   before:2025          dated before 2025
-#   views:>100           also views:<10, views:>=5, views:7, views:10..20
-#   id:RPT-1*            ID matches, * for any characters
+
+SEARCH_SYNTAX: tuple[tuple[str, str], ...] = (
+    ("magnet supply", "reports with both words (in title, summary or body)"),
+    ('"supply chain"', "the words together, as a phrase"),
+    ("magn*", "words starting with magn (the word being typed counts as one, from 3 letters)"),
+    ("cobalt OR nickel", "either word"),
+    ("-china", "leave out reports with the word (also -category:energy)"),
+    ("category:energy", 'category starts with "energy", any case; category:"rare earths"'),
+    ("after:2024-01", "dated January 2024 or later (2024, 2024-01, 2024-01-31)"),
+    ("before:2025", "dated before 2025"),
+    ("views:>100", "by view count: views:<10, views:>=5, views:7, views:5..20"),
+    ("id:RPT-1*", "IDs like it; * stands for any characters"),
+)
+"""Each thing the search box understands: an example of it, and what it finds."""
 
 FIELDS = ("category", "after", "before", "views", "id")
 

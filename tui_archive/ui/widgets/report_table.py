@@ -1,30 +1,36 @@
-"""A table of reports that holds only the rows near the screen.
+"""A table of reports that holds only the rows near the screen, and pages them in itself.
 
 It draws with the Line API (as Toolong does for huge logs): the virtual height
 is the number of results, ``render_line`` draws only visible rows, and rows
-come from a small LRU cache of pages. A missing page is asked for with
-:class:`ReportTable.RowsWanted`; the screen fetches it in a worker and hands
-it back with :meth:`ReportTable.add_page`. The table itself never touches the
-database, and memory does not grow with the size of the archive.
+come from a small LRU cache of pages. The table reads its rows from a
+:class:`~tui_archive.core.source.ListingSource` (given with :meth:`ReportTable.show`)
+in worker threads; results for a source that has since been replaced are
+dropped in one place, :meth:`ReportTable._arrived`. Memory does not grow with
+the size of the archive.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, on
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..safe import fit
-from ..store import Report
+from ...core.listing import Listing
+from ...core.model import Report
+from ...core.source import Counts, ListingSource
+from ..text import fit
+from ..workers import run_blocking
 
 PAGE_SIZE = 100
 MAX_PAGES = 40  # at most 4,000 rows held, whatever the archive's size
@@ -82,6 +88,9 @@ class ReportTable(ScrollView, can_focus=True):
             self.row = row
             self.report = report
 
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, ReportTable.RowHighlighted)  # a burst of moves: only the last counts
+
     class RowSelected(Message):
         """Enter, or a click on the highlighted row."""
 
@@ -97,71 +106,134 @@ class ReportTable(ScrollView, can_focus=True):
             super().__init__()
             self.column = column
 
-    class RowsWanted(Message):
-        """Rows ``offset``..``offset + limit`` of listing ``generation`` are needed on screen."""
+    class Shown(Message):
+        """The first page of ``listing`` is on screen (it is not counted yet)."""
 
-        def __init__(self, generation: int, offset: int, limit: int) -> None:
+        def __init__(self, listing: Listing, rows: list[Report]) -> None:
             super().__init__()
-            self.generation = generation
-            self.offset = offset
-            self.limit = limit
+            self.listing = listing
+            self.rows = rows
+
+    class Counted(Message):
+        """The listing on screen is counted: its size, the archive's, and its categories."""
+
+        def __init__(self, listing: Listing, counts: Counts) -> None:
+            super().__init__()
+            self.listing = listing
+            self.counts = counts
+
+    class _Arrived(Message, bubble=False):
+        """Something read for ``source`` in a worker, to apply if it is still the one shown."""
+
+        def __init__(self, source: ListingSource, apply: Callable[[], None]) -> None:
+            super().__init__()
+            self.source = source
+            self.apply = apply
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        self.source: ListingSource | None = None
         self.generation = 0
+        """How many listings have been shown (a new search, sort or category adds one when its rows arrive)."""
         self.row_count = 0
-        self.sort_column: str | None = None
-        self.sort_descending = False
-        self._pages: OrderedDict[int, list[Report]] = OrderedDict()
+        self.counted = False
+        """Whether ``row_count`` is the listing's counted size (not just its first page)."""
+        self._pages: LRUCache[int, list[Report]] = LRUCache(MAX_PAGES)
         self._pending: set[int] = set()
         self.marked: set[str] = set()
         """IDs of the marked reports (kept across listings); drawn with a marker before the ID."""
 
+    @property
+    def listing(self) -> Listing:
+        return self.source.listing if self.source is not None else Listing()
+
+    @property
+    def sort_column(self) -> str | None:
+        sort = self.listing.effective_sort
+        return None if sort == "relevance" else sort
+
     # -- data in ------------------------------------------------------------------
 
-    def reset(self, generation: int, first_page: list[Report], row_count: int | None = None) -> None:
-        """Show a new listing: its first page now, its size when known."""
-        self.generation = generation
+    def show(self, source: ListingSource) -> None:
+        """Show a new listing: its first page as soon as it is read, then its size."""
+        if self.source is not None:
+            self.source.cancel()  # the read for the last keystroke is of no use now: stop it in SQLite
+        self.source = source
+        run_blocking(self, partial(self._load, source), group="listing", exclusive=True)
+
+    def _load(self, source: ListingSource) -> None:
+        """First page first, so rows show at once; then the count and the categories."""
+        rows = source.first_page(PAGE_SIZE)
+        self.post_message(self._Arrived(source, partial(self._first_page, rows)))
+        counts = source.counts()
+        self.post_message(self._Arrived(source, partial(self._counted, counts)))
+
+    def _load_page(self, source: ListingSource, page: int) -> None:
+        rows = source.window(page * PAGE_SIZE, PAGE_SIZE)
+        self.post_message(self._Arrived(source, partial(self._page, page, rows)))
+
+    @on(_Arrived)
+    def _arrived(self, message: _Arrived) -> None:
+        if message.source is self.source:
+            message.apply()
+
+    def _first_page(self, rows: list[Report]) -> None:
+        self.generation += 1
         self._pages.clear()
         self._pending.clear()
-        self._pages[0] = first_page
-        self.row_count = len(first_page) if row_count is None else row_count
+        self._pages.set(0, rows)
+        self.row_count = len(rows)
+        self.counted = False
         self._update_virtual_size()
         self.scroll_to(y=0, animate=False)
         self.cursor_row = 0
         self.refresh()
+        self.post_message(self.Shown(self.listing, rows))
 
-    def set_row_count(self, generation: int, row_count: int) -> None:
-        """The listing's size, known once counted (after the first page is on screen)."""
-        if generation != self.generation:
-            return
-        self.row_count = row_count
+    def _counted(self, counts: Counts) -> None:
+        self.row_count = counts.total
+        self.counted = True
         self._update_virtual_size()
-        if self.cursor_row >= row_count:
-            self.cursor_row = max(0, row_count - 1)
+        if self.cursor_row >= self.row_count:
+            self.cursor_row = max(0, self.row_count - 1)
         self.refresh()
+        self.post_message(self.Counted(self.listing, counts))
 
-    def add_page(self, generation: int, offset: int, rows: list[Report]) -> None:
-        """Rows fetched for :class:`RowsWanted`."""
-        if generation != self.generation:
-            return
-        page = offset // PAGE_SIZE
+    def _page(self, page: int, rows: list[Report]) -> None:
         self._pending.discard(page)
-        self._pages[page] = rows
-        self._pages.move_to_end(page)
-        while len(self._pages) > MAX_PAGES:
-            self._pages.popitem(last=False)
+        self._pages.set(page, rows)
         if page == self.cursor_row // PAGE_SIZE:
             self.post_message(self.RowHighlighted(self.cursor_row, self.report_at(self.cursor_row)))
         self.refresh()
 
     def update_report(self, report: Report) -> None:
         """Show a changed report (a new view count, say) wherever it is held."""
-        for rows in self._pages.values():
+        for page in list(self._pages.keys()):
+            rows = self._pages.get(page) or []
             for index, held in enumerate(rows):
                 if held.id == report.id:
                     rows[index] = report
         self.refresh()
+
+    def toggle_mark(self) -> int:
+        """Mark the highlighted report (or unmark it) and move to the next; return how many are marked."""
+        report = self.highlighted
+        if report is not None:
+            self.marked.symmetric_difference_update({report.id})
+            self.cursor_row += 1
+            self.refresh()
+        return len(self.marked)
+
+    def unmark_all(self) -> int:
+        self.marked.clear()
+        self.refresh()
+        return 0
+
+    def go_to(self, row: int | None) -> None:
+        """Jump to ``row`` (None: stay) and take the focus back, as after the go-to dialog."""
+        if row is not None:
+            self.cursor_row = row
+        self.focus()
 
     def report_at(self, row: int) -> Report | None:
         """The report at ``row`` if it is held, else None."""
@@ -174,7 +246,7 @@ class ReportTable(ScrollView, can_focus=True):
     @property
     def held_rows(self) -> int:
         """How many rows the table holds in memory."""
-        return sum(len(rows) for rows in self._pages.values())
+        return sum(len(self._pages.get(page) or []) for page in list(self._pages.keys()))
 
     @property
     def highlighted(self) -> Report | None:
@@ -267,7 +339,7 @@ class ReportTable(ScrollView, can_focus=True):
             label = column.label
             cell_style = style
             if column.key == self.sort_column:
-                label += " ▼" if self.sort_descending else " ▲"
+                label += " ▼" if self.listing.descending else " ▲"
                 cell_style = style + self.get_component_rich_style("report-table--sorted")
             text = fit(label, cell_width)
             if column.right:
@@ -317,9 +389,9 @@ class ReportTable(ScrollView, can_focus=True):
 
     def _want(self, row: int) -> None:
         page = row // PAGE_SIZE
-        if page not in self._pending:
+        if page not in self._pending and self.source is not None:
             self._pending.add(page)
-            self.post_message(self.RowsWanted(self.generation, page * PAGE_SIZE, PAGE_SIZE))
+            run_blocking(self, partial(self._load_page, self.source, page), group="pages")
 
     def on_resize(self) -> None:
         self._update_virtual_size()

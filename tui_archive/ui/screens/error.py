@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from ..safe import safe_text
+from ..text import safe_text
 
 
 class ErrorScreen(Screen):

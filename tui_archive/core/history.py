@@ -16,14 +16,10 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
-import platformdirs
+from . import locations
+from .errors import from_os
 
 LIMIT = 100  # reports remembered per archive
-FILE_NAME = "history.json"
-
-
-def user_history_file() -> Path:
-    return Path(platformdirs.user_data_dir("tui-archive")) / FILE_NAME
 
 
 @dataclass(frozen=True)
@@ -44,7 +40,7 @@ class History:
 
     @classmethod
     def for_user(cls, archive: str | os.PathLike[str]) -> History:
-        return cls(archive, user_history_file())
+        return cls(archive, locations.history_file())
 
     def visits(self) -> list[Visit]:
         """Newest first."""
@@ -53,7 +49,10 @@ class History:
         return self._read_all().get(self.archive, [])
 
     def add(self, report_id: str, title: str, when: datetime | None = None) -> None:
-        """Put a report at the top (once: an earlier visit of it is dropped)."""
+        """Put a report at the top (once: an earlier visit of it is dropped).
+
+        Raises :class:`~.errors.FileFailed` when the file cannot be written.
+        """
         at = (when or datetime.now()).isoformat(timespec="seconds")
         visit = Visit(report_id, title, at)
         if self.path is None:
@@ -61,7 +60,10 @@ class History:
             return
         everything = self._read_all()
         everything[self.archive] = _push(everything.get(self.archive, []), visit, self.limit)
-        self._write_all(everything)
+        try:
+            self._write_all(everything)
+        except OSError as error:
+            raise from_os(error, "history not saved") from error
 
     def clear(self) -> None:
         if self.path is None:

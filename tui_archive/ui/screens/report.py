@@ -5,14 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ..safe import clean, markdown_parser, safe_text
-from ..store import Report
+from ...core import views
+from ...core.model import Report
+from ...core.safe import clean
+from .. import actions
+from ..messages import ViewHeard
+from ..text import markdown_parser, safe_text
 from ..widgets.detail import report_meta
 
 if TYPE_CHECKING:
@@ -26,7 +31,7 @@ def _markdown() -> type:
     return Markdown
 
 
-class ReportScreen(Screen):
+class ReportScreen(Screen[None]):
     """Title, ID, category, date, views, summary, body (as Markdown) and link."""
 
     BINDINGS = [
@@ -80,15 +85,16 @@ class ReportScreen(Screen):
     def action_close(self) -> None:
         self.dismiss()
 
-    def action_copy_id(self) -> None:
-        from .browse import copy_report_id
+    @on(ViewHeard)
+    def _view_heard(self, message: ViewHeard) -> None:
+        if isinstance(message.event, views.Counted) and message.event.report.id == self.report.id:
+            self.show(message.event.report)
 
-        copy_report_id(self, self.report)
+    def action_copy_id(self) -> None:
+        actions.copy_report_id(self, self.report)
 
     def action_open_link(self) -> None:
-        from .browse import open_report_link
-
-        open_report_link(self, self.report)
+        actions.open_report_link(self, self.report)
 
     def action_scroll_up(self) -> None:
         self.query_one("#report").scroll_up()

@@ -11,8 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..history import Visit
-from ..safe import safe_text
+from ...core.history import Visit
+from ..text import safe_text
 
 
 def visit_label(visit: Visit) -> Text:

@@ -1,4 +1,7 @@
-"""Which archive file to open when none is named."""
+"""Every file path the app uses, in one place: the archive to open, the per-user files, the sample.
+
+Nothing else in the package calls platformdirs.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +11,27 @@ from pathlib import Path
 
 import platformdirs
 
-from .importers import import_files
-from .resources import SAMPLE_PAGE
-from .store import Store
+from .errors import from_os
 
+APP_NAME = "tui-archive"
 ENV_VAR = "TUI_ARCHIVE_DB"
+SAMPLE_PAGE = Path(__file__).resolve().parent.parent / "data" / "global-analysis-archive.txt"
+"""The sample archive page that ships with the package."""
+
+
+def data_dir() -> Path:
+    """The user's data directory (``~/.local/share/tui-archive`` on Linux)."""
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def user_archive() -> Path:
+    """The per-user archive, used when no archive is named and there is no ``./archive.db``."""
+    return data_dir() / "archive.db"
+
+
+def history_file() -> Path:
+    """The per-user list of recently opened reports, for every archive."""
+    return data_dir() / "history.json"
 
 
 @dataclass(frozen=True)
@@ -22,15 +41,18 @@ class Location:
     """Said in the status line when the archive is not the one the user named."""
 
 
-def user_archive() -> Path:
-    return Path(platformdirs.user_data_dir("tui-archive")) / "archive.db"
-
-
 def resolve(db: str | os.PathLike[str] | None) -> Location:
     """``--db`` (or ``$TUI_ARCHIVE_DB``), else ``./archive.db``, else the per-user archive.
 
     The per-user archive is made from the bundled sample the first time.
     """
+    try:
+        return _resolve(db)
+    except OSError as error:
+        raise from_os(error, "cannot open the archive") from error
+
+
+def _resolve(db: str | os.PathLike[str] | None) -> Location:
     if db:
         return Location(Path(db))
     local = Path("archive.db")
@@ -52,14 +74,14 @@ def _short(path: Path) -> str:
 
 
 def _create_from_sample(path: Path) -> None:
+    from .importers import import_files  # only the first time, when there is no archive yet
+    from .store import Store
+
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".new")
     partial.unlink(missing_ok=True)
-    store = Store(partial)
-    try:
+    with Store(partial) as store:
         import_files(store, [SAMPLE_PAGE])
-    finally:
-        store.close()
     # WAL side files belong to the temporary name; a checkpoint on close emptied them.
     for suffix in ("-wal", "-shm"):
         Path(str(partial) + suffix).unlink(missing_ok=True)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from dataclasses import asdict
+from pathlib import Path
 from typing import TextIO
 
+from .errors import ArchiveError, FileExists, FileFailed, from_os
+from .model import COLUMNS, Report
 from .safe import clean, safe_json
-from .store import COLUMNS, Report
 
 FORMATS = {"csv": "CSV", "json": "JSON", "md": "Markdown"}
 
@@ -32,6 +34,31 @@ def write(reports: Iterable[Report], fmt: str, out: TextIO, *, inert: bool = Fal
     if fmt == "md":
         return _markdown(reports, out)
     raise ValueError(f"unknown export format {fmt!r} (choose csv, json or md)")
+
+
+def to_file(reports: Iterable[Report], fmt: str, path: Path) -> int:
+    """Export to a new file at ``path`` (never over an existing one); return how many reports.
+
+    On any failure (no room, no permission, the archive failing while read)
+    no half-written file is left behind, and the error says what happened.
+    """
+    where = clean(path)
+    try:
+        out = path.open("x", encoding="utf-8", newline="")
+    except FileExistsError:
+        raise FileExists(f"{where} exists already: choose another name") from None
+    except OSError as error:
+        raise from_os(error, f"not exported to {where}") from error
+    try:
+        with out:
+            return write(reports, fmt, out)
+    except BaseException as error:
+        path.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise from_os(error, f"not exported to {where}") from error
+        if isinstance(error, ArchiveError):
+            raise FileFailed(f"not exported to {where}: {error}") from error
+        raise
 
 
 def _csv(reports: Iterable[Report], out: TextIO, inert: bool) -> int:

@@ -11,8 +11,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ..safe import safe_text
-from ..store import Category
+from ..text import safe_text
+from ...core.model import Category
 
 CHOSEN = "● "
 NOT_CHOSEN = "  "

@@ -10,18 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-SEARCH_SYNTAX = [
-    ("magnet supply", "reports with both words (in title, summary or body)"),
-    ('"supply chain"', "the words together, as a phrase"),
-    ("magn*", "words starting with magn (the word being typed counts as one, from 3 letters)"),
-    ("cobalt OR nickel", "either word"),
-    ("-china", "leave out reports with the word (also -category:energy)"),
-    ("category:energy", 'category starts with "energy", any case; category:"rare earths"'),
-    ("after:2024-01", "dated January 2024 or later (2024, 2024-01, 2024-01-31)"),
-    ("before:2025", "dated before 2025"),
-    ("views:>100", "by view count: views:<10, views:>=5, views:7, views:5..20"),
-    ("id:RPT-1*", "IDs like it; * stands for any characters"),
-]
+from ...core.query import SEARCH_SYNTAX
+
 
 
 def _bindings(owner: type) -> list[Binding]:

@@ -1,22 +1,17 @@
-"""The one way archive text reaches the screen or the terminal.
+"""The one way archive text reaches the screen, the terminal, pipes and the clipboard.
 
 Archive text (titles, summaries, bodies, categories, IDs) comes from imports
 and from other programs writing the file. It is data: never Rich/Textual
-markup, never terminal control. Every view and the CLI pass it through here.
+markup, never terminal control. The CLI, exports and the clipboard use
+:func:`clean` and :func:`safe_json`; the UI turns cleaned text into Rich
+``Text`` in :mod:`tui_archive.ui.text`, which calls :func:`clean` too.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any
-
-from rich.cells import cell_len, set_cell_size
-from rich.text import Text
-
-if TYPE_CHECKING:  # markdown-it loads only when a report body is shown
-    from markdown_it import MarkdownIt
-    from markdown_it.rules_core import StateCore
+from typing import Any
 
 # Bidirectional embeddings, overrides and isolates: they could reorder the
 # interface drawn around the text, so they are dropped. (Plain right-to-left
@@ -51,53 +46,6 @@ def clean(value: object, *, multiline: bool = False) -> str:
         return _CONTROL_MULTILINE.sub(lambda m: _visible(m.group()), text)
     text = re.sub(r"\r\n|[\n\r\t]", " ", text)
     return _CONTROL_ONE_LINE.sub(lambda m: _visible(m.group()), text)
-
-
-def safe_text(value: object, *, multiline: bool = False, style: str = "") -> Text:
-    """A Rich ``Text`` showing archive text literally: ``[brackets]`` stay brackets."""
-    return Text(clean(value, multiline=multiline), style=style)
-
-
-def fit(value: object, width: int) -> str:
-    """One line of archive text in exactly ``width`` cells, cut with an ellipsis if too long.
-
-    Width is counted in terminal cells, so wide characters and emoji line up.
-    """
-    text = clean(value)
-    if width <= 0:
-        return ""
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
-    return set_cell_size(text, width)
-
-
-def _clean_tokens(state: StateCore) -> None:
-    """Clean what the Markdown parser made of the text, character references included.
-
-    ``clean`` runs on the source first, but ``&#8238;`` or ``&rlm;`` only become
-    bidi overrides once parsed, so every token's text and link target is
-    cleaned again after parsing.
-    """
-    stack = list(state.tokens)
-    while stack:
-        token = stack.pop()
-        multiline = token.type in ("fence", "code_block", "html_block")
-        if token.content:
-            token.content = clean(token.content, multiline=multiline)
-        for name in ("href", "src", "title"):
-            if isinstance(token.attrs.get(name), str):
-                token.attrs[name] = clean(token.attrs[name])
-        if token.children:
-            stack.extend(token.children)
-
-
-def markdown_parser() -> MarkdownIt:
-    """The parser for report bodies: Textual's "gfm-like" Markdown, with its output cleaned."""
-    from markdown_it import MarkdownIt
-
-    parser = MarkdownIt("gfm-like")
-    parser.core.ruler.push("tui_archive_clean", _clean_tokens)
-    return parser
 
 
 # Characters ``json.dumps`` leaves raw that a terminal would act on (DEL, the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from ..safe import clean
+from ...core.safe import clean
 
 
 class SearchInput(Input):

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
-from ..export import FORMATS
+from ...core.export import FORMATS
 
 
 class ExportScreen(ModalScreen[tuple[str, Path] | None]):

@@ -1,0 +1,103 @@
+"""Every way the archive can fail, each with the sentence the user sees.
+
+The CLI and the UI catch :class:`ArchiveError` and nothing else: ``str(error)``
+is what they show. SQLite's own errors become one of these in one place,
+:func:`from_sqlite`, called where the store hands out connections; files the
+core writes beside the archive (exports, history) fail through :func:`from_os`.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from typing import Any
+
+
+class ArchiveError(Exception):
+    """A problem with the archive or a file beside it, worded for the person using the app."""
+
+    severity = "error"
+    """How the UI shows it: "error", or "warning" for what the user can simply try again."""
+
+    def __init__(self, sentence: str, *, path: os.PathLike[str] | str | None = None) -> None:
+        self.sentence = sentence
+        self.path = path
+        super().__init__(f"{path}: {sentence}" if path is not None else sentence)
+
+
+class NoArchive(ArchiveError):
+    """The file (or its folder) is not there."""
+
+
+class NotAnArchive(ArchiveError):
+    """The file is not an SQLite database, or is damaged."""
+
+
+class ArchiveDamaged(NotAnArchive):
+    """An SQLite database whose pages are corrupt."""
+
+
+class ArchiveTooNew(ArchiveError):
+    """Written by a newer tui-archive, or with a reports table this one cannot use."""
+
+
+class ArchiveReadOnly(ArchiveError):
+    """The archive can be browsed but not written."""
+
+
+class ArchiveBusy(ArchiveError):
+    """Another program (an import, say) holds the archive's write lock."""
+
+
+class ArchiveFull(ArchiveError):
+    """No room left on the disk for a write."""
+
+
+class Interrupted(ArchiveError):
+    """A read was cancelled (a newer search superseded it); nobody needs to be told."""
+
+    def __init__(self) -> None:
+        super().__init__("the query was interrupted")
+
+
+class FileFailed(ArchiveError):
+    """A file the core writes for the user (an export, the history) could not be written."""
+
+
+class FileExists(FileFailed):
+    """The file chosen for an export exists already; it is never overwritten."""
+
+    severity = "warning"
+
+
+def from_sqlite(error: sqlite3.Error, path: os.PathLike[str] | str | None = None) -> ArchiveError:
+    """The family member for an error SQLite raised, with its user sentence."""
+    message = str(error)
+    lowered = message.lower()
+    kind: type[ArchiveError] = ArchiveError
+    sentence = f"archive error: {message}"
+    if "interrupted" in lowered:
+        return Interrupted()
+    if "not a database" in lowered or "file is encrypted" in lowered:
+        kind, sentence = NotAnArchive, "not an SQLite archive (or the file is damaged)"
+    elif "malformed" in lowered or "corrupt" in lowered:
+        kind, sentence = ArchiveDamaged, "the archive file is damaged"
+    elif "locked" in lowered or "busy" in lowered:
+        kind, sentence = ArchiveBusy, "the archive is busy (locked by another program); try again in a moment"
+    elif "readonly" in lowered or "read-only" in lowered:
+        kind, sentence = ArchiveReadOnly, "the archive is read-only"
+    elif "disk is full" in lowered or "disk i/o" in lowered:
+        kind, sentence = ArchiveFull, f"no room to write the archive ({message})"
+    elif "unable to open" in lowered:
+        kind, sentence = NoArchive, "the archive file cannot be opened"
+    failure = kind(sentence, path=path)
+    failure.__cause__ = error
+    return failure
+
+
+def from_os(error: OSError, what: str) -> FileFailed:
+    """``what`` (``"not exported to out.csv"``) could not be done, and why, in the OS's words."""
+    reason = error.strerror or str(error)
+    failure = FileFailed(f"{what}: {reason}")
+    failure.__cause__ = error
+    return failure

@@ -1,0 +1,54 @@
+"""One listing of one archive, as a table pages through it: the first page, the counts, any window.
+
+A source is made for each new search, sort or category. Its first page and
+counts are read on one connection that :meth:`ListingSource.cancel` interrupts,
+so a search superseded by the next keystroke stops inside SQLite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .listing import Listing
+from .model import Category, Report
+from .store import Store
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many reports a listing holds, out of how many in the archive, and its categories."""
+
+    total: int
+    archive_total: int
+    categories: list[Category]
+
+
+class ListingSource:
+    """Reads one listing; each call blocks, so the UI calls it from a worker thread."""
+
+    def __init__(self, store: Store, listing: Listing) -> None:
+        self.store = store
+        self.listing = listing
+        self.total: int | None = None
+        """The listing's size, once counted: windows past the middle then read from the far end."""
+        self._session = store.session()
+
+    def cancel(self) -> None:
+        """Stop the first page or the counting, from any thread (they raise Interrupted)."""
+        self._session.interrupt()
+
+    def first_page(self, limit: int) -> list[Report]:
+        with self._session as session:
+            return session.window(self.listing, 0, limit)
+
+    def counts(self) -> Counts:
+        listing = self.listing
+        with self._session as session:
+            total = session.count(listing)
+            archive_total = session.count(Listing()) if listing.filtered else total
+            categories = session.categories(listing)
+        self.total = total
+        return Counts(total, archive_total, categories)
+
+    def window(self, offset: int, limit: int) -> list[Report]:
+        return self.store.window(self.listing, offset, limit, total=self.total)

@@ -1,0 +1,267 @@
+"""An open archive: connections, transactions, and the reads and writes the rest of the app asks for.
+
+Every SQLite error raised while a connection is borrowed (``Store.connection``)
+leaves as a member of the :mod:`.errors` family, with its user sentence.
+The schema lives in :mod:`.schema`, the listing planner in :mod:`.listing`,
+the bulk writer in :mod:`.writer`; views are counted through :mod:`.views`.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .errors import ArchiveError, ArchiveReadOnly, NoArchive, from_sqlite
+from .listing import Listing, Reader
+from .model import Category, Report
+from .writer import Writer
+
+DEFAULT_NAME = "Report Archive"
+BUSY_TIMEOUT_MS = 5000
+_POOL_SIZE = 4
+
+
+class Store:
+    """An open archive. Safe to share between threads: each call borrows a connection.
+
+    Use it as a context manager (``with Store(path) as store:``) to close its
+    connections when done.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+        self.path = Path(path)
+        self._pool: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self.readonly = False
+        self._immutable = False  # see _open_readonly
+        if not self.path.exists():
+            if not create:
+                raise NoArchive("no such archive", path=self.path)
+            if not self.path.parent.is_dir():
+                raise NoArchive(f"directory {self.path.parent} does not exist", path=self.path)
+        elif not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
+            self.readonly = True
+        try:
+            with self.connection() as conn:
+                schema.prepare(conn, self.path, readonly=self.readonly)
+        except ArchiveError:
+            self.close()
+            raise
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- connections ---------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        if self.readonly:
+            conn = self._open_readonly()
+        else:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        # Text another program wrote as invalid UTF-8 shows with U+FFFD instead of
+        # making the whole listing fail to load.
+        conn.text_factory = lambda data: data.decode("utf-8", errors="replace")
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return conn
+
+    def _open_readonly(self) -> sqlite3.Connection:
+        """A read-only connection, also to a WAL archive in a directory we cannot write.
+
+        A WAL reader needs the ``-shm`` file. ``mode=ro`` works when it exists (or
+        can be made); when it cannot be made (a read-only directory, no ``-shm``),
+        SQLite refuses to read at all, so we fall back to ``immutable=1``, which
+        reads the main file without any locking or WAL files. That is right for the
+        usual case (a published, read-only copy nobody writes); if someone with
+        more rights is writing it meanwhile, a read may miss their latest commits
+        or fail, which shows as an error in the status line, never a crash.
+        """
+        base = self.path.resolve().as_uri()
+        if not self._immutable:
+            conn = sqlite3.connect(base + "?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+            try:
+                conn.execute("PRAGMA schema_version").fetchone()
+                return conn
+            except sqlite3.OperationalError:
+                conn.close()
+                self._immutable = True
+        return sqlite3.connect(base + "?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """Borrow a connection for the current thread; it goes back to the pool after.
+
+        This is the error boundary: an ``sqlite3.Error`` raised here leaves as
+        an :class:`~.errors.ArchiveError` saying what went wrong.
+        """
+        conn: sqlite3.Connection | None = None
+        try:
+            with self._lock:
+                conn = self._pool.pop() if self._pool else None
+            if conn is None:
+                conn = self._open()
+            yield conn
+        except sqlite3.Error as error:
+            raise from_sqlite(error, self.path) from error
+        finally:
+            if conn is not None:
+                self._give_back(conn)
+
+    def _give_back(self, conn: sqlite3.Connection) -> None:
+        try:
+            if conn.in_transaction:
+                conn.rollback()
+        except sqlite3.Error:
+            conn.close()
+            return
+        with self._lock:
+            if len(self._pool) < _POOL_SIZE:
+                self._pool.append(conn)
+                return
+        conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: all of it lands, or none of it."""
+        self._check_writable()
+        with self.connection() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, []
+        for conn in pool:
+            conn.close()
+
+    def _check_writable(self) -> None:
+        if self.readonly:
+            raise ArchiveReadOnly("the archive is read-only", path=self.path)
+
+    # -- archive facts -------------------------------------------------------
+
+    def name(self) -> str:
+        with self.connection() as conn:
+            row = conn.execute("SELECT value FROM archive_meta WHERE key = 'name'").fetchone()
+        return row[0] if row and row[0] else DEFAULT_NAME
+
+    def set_name(self, name: str) -> None:
+        with self.transaction() as conn:
+            schema.set_meta(conn, "name", name)
+
+    # -- listing (planned in .listing) -------------------------------------------
+
+    def session(self) -> Session:
+        """A connection of its own for a run of reads that another thread may cancel."""
+        return Session(self)
+
+    def count(self, listing: Listing | None = None) -> int:
+        """How many reports the listing holds."""
+        with self.session() as session:
+            return session.count(listing or Listing())
+
+    def window(self, listing: Listing, offset: int, limit: int, total: int | None = None) -> list[Report]:
+        """``limit`` reports of the listing from ``offset``, in its order."""
+        with self.session() as session:
+            return session.window(listing, offset, limit, total)
+
+    def categories(self, listing: Listing | None = None) -> list[Category]:
+        """Each category in the listing (ignoring its own category filter) with its count."""
+        with self.session() as session:
+            return session.categories(listing or Listing())
+
+    # -- single reports --------------------------------------------------------
+
+    def get(self, report_id: str) -> Report | None:
+        with self.connection() as conn:
+            row = conn.execute("SELECT * FROM reports WHERE id = ?", [report_id]).fetchone()
+        return Report.from_row(row) if row else None
+
+    def access(self, report_id: str) -> Report | None:
+        """Count one view of a report and return it as it now stands.
+
+        One UPDATE ... RETURNING: the increment happens inside SQLite, so no
+        view is lost when several sessions access the same report at once.
+        The app and the CLI count views through :class:`~.views.ViewCounter`.
+        """
+        self._check_writable()
+        with self.connection() as conn:
+            rows = conn.execute(
+                "UPDATE reports SET views = coalesce(views, 0) + 1 WHERE id = ? RETURNING *", [report_id]
+            ).fetchall()
+        return Report.from_row(rows[0]) if rows else None
+
+    # -- writing ---------------------------------------------------------------
+
+    @contextmanager
+    def writer(self) -> Iterator[Writer]:
+        """Upsert many reports in one transaction; an exception undoes all of it (see :mod:`.writer`)."""
+        with self.transaction() as conn:
+            writer = Writer(conn)
+            writer.begin()
+            yield writer
+            writer.finish()
+
+    # -- exporting ---------------------------------------------------------------
+
+    def iter_listing(
+        self, listing: Listing, size: int = 500, *, offset: int = 0, limit: int | None = None
+    ) -> Iterator[Report]:
+        """The listing's reports in its order (``limit`` of them from ``offset``, else all),
+        read one window of ``size`` at a time.
+
+        For exports: however large the listing, at most one window is held.
+        """
+        left = limit
+        while left is None or left > 0:
+            want = size if left is None else min(size, left)
+            rows = self.window(listing, offset, want)
+            yield from rows
+            if len(rows) < want:
+                return
+            offset += want
+            if left is not None:
+                left -= want
+
+    def iter_ids(self, report_ids: Iterable[str]) -> Iterator[Report]:
+        """The reports with these IDs, in the order given; IDs no longer in the archive are skipped."""
+        for report_id in report_ids:
+            report = self.get(report_id)
+            if report is not None:
+                yield report
+
+
+class Session(Reader):
+    """A borrowed connection for each run of listing reads (see :class:`~.listing.Reader`).
+
+    One interrupt stops the run under way and every later one.
+    """
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self._store = store
+        self._context: Any = None
+
+    def __enter__(self) -> Session:
+        self._context = self._store.connection()
+        self.conn = self._context.__enter__()
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.conn = None
+        context, self._context = self._context, None
+        context.__exit__(*exc_info)

@@ -1,0 +1,124 @@
+"""What the UI does outside the archive: copy to a clipboard (also over SSH), open a link.
+
+Screens call :func:`copy_report_id` and :func:`open_report_link`; both tell the
+user what happened in a notification.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import webbrowser
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pyperclip
+from textual.app import App
+from textual.screen import Screen
+
+from ..core import export
+from ..core.model import Report
+from ..core.safe import clean
+from .workers import run_blocking
+
+def copy(app: App, text: str, *, multiline: bool = False) -> str:
+    """Copy ``text`` and say where it went.
+
+    The system clipboard (pyperclip) where there is one; otherwise, as over
+    SSH with no X display, the terminal's own clipboard through an OSC 52
+    escape sequence, which the terminal (or tmux) on the user's side receives.
+    """
+    # Archive text: no control character reaches the clipboard, where a later
+    # paste into a shell or editor would act on it.
+    # (``multiline`` keeps line breaks, as between the marked IDs.)
+    text = clean(text, multiline=multiline)
+    if app.is_web:  # served to a browser (tui-archive serve): its clipboard, not the server's
+        app.copy_to_clipboard(text)
+        return "the browser's clipboard"
+    try:
+        pyperclip.copy(text)
+    except Exception:  # pyperclip raises its own exception, or an OS error from xclip/xsel
+        app.copy_to_clipboard(text)
+        return "the terminal clipboard"
+    return "the clipboard"
+
+
+WEB_SCHEMES = {"http", "https"}
+
+
+def browser_available() -> bool:
+    """Whether a graphical browser can be started from here.
+
+    On Linux and the BSDs that needs a display (``DISPLAY`` or ``WAYLAND_DISPLAY``):
+    over SSH without one, ``webbrowser`` would find a text browser such as lynx
+    and run it on top of the app's own terminal.
+    """
+    if sys.platform not in ("darwin", "win32") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return False
+    try:
+        webbrowser.get()
+    except webbrowser.Error:
+        return False
+    return True
+
+
+def is_web_address(url: str) -> bool:
+    """Only http(s) links go to a browser; archive text is not trusted to name files or programs."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.netloc)
+
+
+def open_link(app: App, url: str | None) -> tuple[str, str]:
+    """Open ``url`` in a browser, or copy it; return a message for the user and its severity."""
+    if not url or not url.strip():
+        return "This report has no link", "warning"
+    url = url.strip()
+    shown = clean(url)
+    if is_web_address(url) and app.is_web:  # served (tui-archive serve): the user's own browser opens it
+        app.open_url(url)
+        return f"Opened {shown} in a new browser tab", "information"
+    if is_web_address(url) and browser_available():
+        try:
+            if webbrowser.open(url, new=2):
+                return f"Opened {shown} in the browser", "information"
+        except webbrowser.Error:
+            pass
+    where = copy(app, shown)
+    reason = "no browser here" if is_web_address(url) else "not a web address, so not opened"
+    return f"Copied link {shown} to {where} ({reason})", "information"
+
+
+def copy_report_id(screen: Screen, report: Report) -> None:
+    """Copy a report's ID and say so."""
+    where = copy(screen.app, report.id)
+    screen.notify(f"Copied {clean(report.id)} to {where}", markup=False)
+
+
+def copy_ids(screen: Screen, report_ids: list[str]) -> None:
+    """Copy several IDs, one per line, and say how many."""
+    where = copy(screen.app, "\n".join(report_ids), multiline=True)
+    noun = "ID" if len(report_ids) == 1 else "IDs"
+    screen.notify(f"Copied {len(report_ids)} marked {noun} to {where}", markup=False)
+
+
+def open_report_link(screen: Screen, report: Report) -> None:
+    """Open a report's link in a browser, or copy it where there is none, and say which."""
+    message, severity = open_link(screen.app, report.url)
+    screen.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
+
+
+def export_reports(screen: Screen, reports: Callable[[], Iterable[Report]], fmt: str, path: Path) -> None:
+    """Export in a worker, then say how many were written where (a failure reaches the app's handler)."""
+
+    def work() -> None:
+        count = export.to_file(reports(), fmt, path)
+        noun = "report" if count == 1 else "reports"
+        screen.app.call_from_thread(screen.notify, f"Exported {count:,} {noun} to {clean(path)}", markup=False)
+
+    run_blocking(screen, work, group="export")

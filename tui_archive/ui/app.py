@@ -1,0 +1,133 @@
+"""The Textual application: the browse screen on one archive, and the one place worker failures land."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from ..core.errors import ArchiveError, Interrupted
+from ..core.history import History
+from ..core.safe import clean
+from ..core.store import Store
+from ..core.views import ViewCounter, ViewEvent
+from .messages import ViewHeard
+from .screens.browse import BrowseScreen
+from .screens.error import ErrorScreen
+from .screens.export import ExportScreen
+from .screens.help import HelpScreen
+from .screens.history import HistoryScreen
+from .screens.report import ReportScreen
+from .widgets.report_table import ReportTable
+
+STYLES = Path(__file__).parent / "styles"
+
+
+class ArchiveApp(App[None]):
+    """Browse an archive of analysis reports from the keyboard."""
+
+    CSS_PATH = [STYLES / "app.tcss"]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="command-palette"),
+    ]
+
+    def __init__(self, store: Store, note: str = "", history: History | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.note = note
+        self.history = history if history is not None else History(store.path)  # in memory
+        self.views = ViewCounter(store, self._view_event)
+        """The one writer of views; what it does is posted back as :class:`ViewHeard`."""
+
+    def on_mount(self) -> None:
+        self.sub_title = clean(self.store.path.name)
+        try:
+            self.title = clean(self.store.name())
+        except ArchiveError as error:  # damaged or vanished since it was opened: say so, no traceback
+            self.push_screen(ErrorScreen(str(error)))
+            return
+        self.push_screen(BrowseScreen(self.store, self.history, self.views, self.note))
+
+    def on_unmount(self) -> None:
+        self.views.close()
+
+    def _view_event(self, event: ViewEvent) -> None:
+        """From the view counter's thread."""
+        self.post_message(ViewHeard(event))
+
+    @on(ViewHeard)
+    def _view_heard(self, message: ViewHeard) -> None:
+        """Every screen shows the change it holds (the list's row and status, an open report)."""
+        for screen in self.screen_stack:
+            screen.post_message(ViewHeard(message.event))
+
+    @on(Worker.StateChanged)
+    def _worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker that reads or writes the archive ends here when it fails (see ``ui.workers``).
+
+        An archive error is shown to the user; an interrupted read was superseded
+        and is dropped; anything else is a fault in the app, which ends it.
+        """
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, Interrupted):
+            return
+        if isinstance(error, ArchiveError):
+            browse = next((s for s in self.screen_stack if isinstance(s, BrowseScreen)), None)
+            if browse is not None:
+                browse.show_failure(error)
+            else:
+                self.notify(clean(error.sentence), severity="error", markup=False)
+            return
+        if isinstance(error, Exception):
+            self._handle_exception(error)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(
+            HelpScreen(
+                [
+                    ("Everywhere", ArchiveApp),
+                    ("Report list", BrowseScreen),
+                    ("Moving in the list", ReportTable),
+                    ("Report screen", ReportScreen),
+                    ("History", HistoryScreen),
+                    ("Export", ExportScreen),
+                ]
+            )
+        )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette offers the same actions as the keys of the current screen, run as the keys run them."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        owners: list[object] = [screen]
+        if isinstance(screen, BrowseScreen):
+            owners.append(screen.table)
+        for owner in owners:
+            for binding in getattr(type(owner), "BINDINGS", []):
+                if not isinstance(binding, Binding) or not binding.description:
+                    continue
+                if binding.action in {"quit", "command_palette"} or binding.description in seen:
+                    continue
+                seen.add(binding.description)
+                key = binding.key.split(",")[0]
+                yield SystemCommand(
+                    binding.description,
+                    f"key: {self.get_key_display(Binding(key, binding.action))}",
+                    partial(self.run_action, binding.action, owner),  # type: ignore[arg-type]
+                )
+        yield SystemCommand("Help", "key: ?  every key and the search syntax", self.action_help)

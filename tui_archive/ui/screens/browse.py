@@ -1,0 +1,286 @@
+"""The main screen: it composes the toolbar, report table, detail pane, facets and status line, and wires them."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input
+
+from ...core import views
+from ...core.errors import ArchiveError, FileFailed
+from ...core.history import History
+from ...core.listing import Listing
+from ...core.model import Report
+from ...core.safe import clean
+from ...core.source import ListingSource
+from ...core.store import Store
+from ...core.views import ViewCounter
+from .. import actions
+from ..messages import ViewHeard
+from ..widgets.detail import DetailPane
+from ..widgets.facets import FacetPanel
+from ..widgets.report_table import ReportTable
+from ..widgets.status_line import StatusLine
+from ..widgets.toolbar import Toolbar
+from ..workers import run_blocking
+from .export import ExportScreen
+from .goto import GotoScreen
+from .history import HistoryScreen
+from .report import ReportScreen
+
+
+class BrowseScreen(Screen[None]):
+    """Browse, search, sort and filter the archive."""
+
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", id="search"),
+        Binding("escape", "leave_search", "To list", show=False, id="to-list"),
+        Binding("enter", "access", "Access", id="access"),
+        Binding("y", "copy_id", "Copy ID", id="copy-id"),
+        Binding("s", "cycle_sort", "Sort", id="sort"),
+        Binding("S", "reverse_sort", "Reverse sort", show=False, id="reverse-sort"),
+        Binding("c", "choose_category", "Category", id="category"),
+        Binding("colon", "goto_row", "Go to row", show=False, id="goto-row"),
+        Binding("f", "toggle_facets", "Facets: category counts", show=False, id="facets"),
+        Binding("o", "open_link", "Open link", show=False, id="open-link"),
+        Binding("h", "history", "History", show=False, id="history"),
+        Binding("space", "toggle_mark", "Mark / unmark", show=False, id="mark"),
+        Binding("u", "unmark_all", "Unmark all", show=False, id="unmark-all"),
+        Binding("e", "export", "Export", show=False, id="export"),
+    ]
+
+    def __init__(self, store: Store, history: History, counter: ViewCounter, note: str = "") -> None:
+        super().__init__()
+        self.store = store
+        self.history = history
+        self.counter = counter
+        self.note = note
+        self.listing = Listing(typing=True)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Toolbar(id="toolbar")
+        with Horizontal(id="main"):
+            yield ReportTable(id="reports")
+            yield DetailPane(id="detail")
+            yield FacetPanel(id="facets")  # in the detail pane's place while open
+        yield StatusLine(readonly=self.store.readonly, note=self.note, id="status")
+        yield Footer()
+
+    @property
+    def table(self) -> ReportTable:
+        return self.query_one(ReportTable)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.show_listing(self.listing)
+
+    def show_listing(self, listing: Listing) -> None:
+        """List ``listing``: the table reads it, the toolbar and status line follow."""
+        self.listing = listing
+        self.query_one(Toolbar).show_sort(listing)
+        self.status.listing = listing
+        self.status.total = None
+        self.table.show(ListingSource(self.store, listing))
+
+    def show_failure(self, error: ArchiveError) -> None:
+        """An archive error from a worker: in a notification, and (unless it was a file) the status line."""
+        if not isinstance(error, FileFailed):
+            self.status.failure = error.sentence
+        self.notify(clean(error.sentence), severity=error.severity, markup=False)  # type: ignore[arg-type]
+
+    # -- what the table and the other widgets say ------------------------------------
+
+    @on(ReportTable.Shown)
+    def _shown(self, message: ReportTable.Shown) -> None:
+        self.status.failure = ""
+        self.status.total = None
+        self.status.has_rows = bool(message.rows)
+        if not message.rows:
+            self.query_one(DetailPane).show(None)
+
+    @on(ReportTable.Counted)
+    def _counted(self, message: ReportTable.Counted) -> None:
+        counts = message.counts
+        self.status.archive_total = counts.archive_total
+        self.status.total = counts.total
+        self.query_one(Toolbar).show_categories(message.listing, counts)
+        self.query_one(FacetPanel).show_categories(counts.categories, message.listing.category)
+
+    @on(ReportTable.RowHighlighted)
+    def _row_highlighted(self, message: ReportTable.RowHighlighted) -> None:
+        if message.report is not None or self.table.row_count == 0:
+            self.query_one(DetailPane).show(message.report)
+
+    @on(ReportTable.RowSelected)
+    def _row_selected(self, message: ReportTable.RowSelected) -> None:
+        self.open_report(message.report)
+
+    @on(ReportTable.HeaderSelected)
+    def _header_selected(self, message: ReportTable.HeaderSelected) -> None:
+        if self.listing.effective_sort == message.column:
+            self.action_reverse_sort()
+        else:
+            self.show_listing(self.listing.sorted_by(message.column))
+
+    @on(Toolbar.SearchChanged)
+    def _search_changed(self, message: Toolbar.SearchChanged) -> None:
+        listing = self.listing.with_text(message.text)
+        if listing != self.listing:
+            self.show_listing(listing)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.table.focus()
+
+    @on(Toolbar.SortChosen)
+    def _sort_chosen(self, message: Toolbar.SortChosen) -> None:
+        self.show_listing(self.listing.sorted_by(message.sort))
+
+    @on(Toolbar.CategoryChosen)
+    @on(FacetPanel.Chosen)
+    def _category_chosen(self, message: Toolbar.CategoryChosen | FacetPanel.Chosen) -> None:
+        """From the category control or the facets panel; both show the choice once counted."""
+        if message.category != self.listing.category:
+            self.show_listing(self.listing.in_category(message.category))
+        if isinstance(message, Toolbar.CategoryChosen):
+            self.table.focus()
+
+    @on(Button.Pressed, "#access")
+    def _access_pressed(self) -> None:
+        self.action_access()
+
+    @on(ViewHeard)
+    def _view_heard(self, message: ViewHeard) -> None:
+        event = message.event
+        if isinstance(event, views.Counted):
+            self.table.update_report(event.report)
+            highlighted = self.table.highlighted
+            if highlighted is not None and highlighted.id == event.report.id:
+                self.query_one(DetailPane).show(event.report)
+            if event.after_waiting:
+                self.status.failure = ""
+        elif isinstance(event, views.Waiting):
+            reason = f"archive busy (an import?): the view of {event.report_id} will be counted when it is free"
+            self.status.failure = reason
+            self.notify(clean(reason), severity="warning", markup=False)
+        else:
+            self.status.failure = f"view not counted: {event.error.sentence}"
+            self.notify(clean(self.status.failure), severity="error", markup=False)
+
+    # -- actions -----------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.query_one(Toolbar).focus_search()
+
+    def action_leave_search(self) -> None:
+        self.table.focus()
+
+    def action_access(self) -> None:
+        report = self.table.highlighted
+        if report is not None:
+            self.open_report(report)
+
+    def action_cycle_sort(self) -> None:
+        self.show_listing(self.listing.next_sort())
+
+    def action_reverse_sort(self) -> None:
+        self.show_listing(self.listing.reversed())
+
+    def action_choose_category(self) -> None:
+        self.query_one(Toolbar).open_categories()
+
+    def action_toggle_facets(self) -> None:
+        """Show the facets panel in the detail pane's place and move into it, or close it."""
+        panel = self.query_one(FacetPanel)
+        if panel.display:
+            self._close_facets()
+        else:
+            self.query_one(DetailPane).display = False
+            panel.display = True
+            panel.focus()
+
+    @on(FacetPanel.CloseRequested)
+    def _close_facets(self) -> None:
+        self.query_one(FacetPanel).display = False
+        self.query_one(DetailPane).display = True
+        self.table.focus()
+
+    def action_toggle_mark(self) -> None:
+        """Mark the highlighted report (or unmark it), then move to the next."""
+        self.status.marked = self.table.toggle_mark()
+
+    def action_unmark_all(self) -> None:
+        self.status.marked = self.table.unmark_all()
+
+    def action_copy_id(self) -> None:
+        if self.table.marked:
+            actions.copy_ids(self, sorted(self.table.marked))
+        elif self.table.highlighted is None:
+            self.notify("No report highlighted", severity="warning")
+        else:
+            actions.copy_report_id(self, self.table.highlighted)
+
+    def action_open_link(self) -> None:
+        if self.table.highlighted is None:
+            self.notify("No report highlighted", severity="warning")
+        else:
+            actions.open_report_link(self, self.table.highlighted)
+
+    def action_goto_row(self) -> None:
+        """Jump to a row by its number; the table fetches just the rows there."""
+        if self.table.row_count:
+            self.app.push_screen(GotoScreen(self.table.row_count), self.table.go_to)
+
+    def action_export(self) -> None:
+        marked, listing = sorted(self.table.marked), self.listing
+        if marked:
+            what = f"the {len(marked)} marked report" + ("" if len(marked) == 1 else "s")
+        else:
+            total = self.status.total
+            what = "the reports listed" if total is None else f"the {total:,} reports listed"
+
+        def chosen(answer: tuple[str, Path] | None) -> None:
+            if answer is not None:
+                reports = partial(self.store.iter_ids, marked) if marked else partial(self.store.iter_listing, listing)
+                actions.export_reports(self, reports, *answer)
+
+        self.app.push_screen(ExportScreen(what), chosen)
+
+    def action_history(self) -> None:
+        self.app.push_screen(HistoryScreen(self.history.visits()), self._history_chosen)
+
+    def _history_chosen(self, report_id: str | None) -> None:
+        if report_id is not None:
+            run_blocking(self, partial(self._open_by_id, report_id), group="access")
+
+    def _open_by_id(self, report_id: str) -> None:
+        report = self.store.get(report_id)
+        if report is None:
+            self.app.call_from_thread(
+                self.notify, f"{clean(report_id)} is no longer in the archive", severity="warning", markup=False
+            )
+        else:
+            self.app.call_from_thread(self.open_report, report)
+
+    # -- ACCESS --------------------------------------------------------------------------
+
+    def open_report(self, report: Report) -> None:
+        """Open the report screen, put it in the history, and count one view in the file."""
+        self.app.push_screen(ReportScreen(report))
+        try:
+            self.history.add(report.id, report.title)
+        except ArchiveError as error:
+            self.notify(clean(error.sentence), severity="warning", markup=False)
+        if not self.store.readonly:
+            self.counter.count(report.id)

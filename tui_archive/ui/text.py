@@ -1,0 +1,64 @@
+"""Archive text for the screen: cleaned by :mod:`tui_archive.core.safe`, then made Rich ``Text``.
+
+Never markup: ``[brackets]`` in a title stay brackets.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len, set_cell_size
+from rich.text import Text
+
+from ..core.safe import clean
+
+if TYPE_CHECKING:  # markdown-it loads only when a report body is shown
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+
+
+def safe_text(value: object, *, multiline: bool = False, style: str = "") -> Text:
+    """A Rich ``Text`` showing archive text literally: ``[brackets]`` stay brackets."""
+    return Text(clean(value, multiline=multiline), style=style)
+
+
+def fit(value: object, width: int) -> str:
+    """One line of archive text in exactly ``width`` cells, cut with an ellipsis if too long.
+
+    Width is counted in terminal cells, so wide characters and emoji line up.
+    """
+    text = clean(value)
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def _clean_tokens(state: StateCore) -> None:
+    """Clean what the Markdown parser made of the text, character references included.
+
+    ``clean`` runs on the source first, but ``&#8238;`` or ``&rlm;`` only become
+    bidi overrides once parsed, so every token's text and link target is
+    cleaned again after parsing.
+    """
+    stack = list(state.tokens)
+    while stack:
+        token = stack.pop()
+        multiline = token.type in ("fence", "code_block", "html_block")
+        if token.content:
+            token.content = clean(token.content, multiline=multiline)
+        for name in ("href", "src", "title"):
+            if isinstance(token.attrs.get(name), str):
+                token.attrs[name] = clean(token.attrs[name])
+        if token.children:
+            stack.extend(token.children)
+
+
+def markdown_parser() -> MarkdownIt:
+    """The parser for report bodies: Textual's "gfm-like" Markdown, with its output cleaned."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("gfm-like")
+    parser.core.ruler.push("tui_archive_clean", _clean_tokens)
+    return parser

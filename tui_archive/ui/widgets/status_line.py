@@ -1,0 +1,73 @@
+"""The status line under the list: how many reports match, the sort, marks, hints and problems."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from ...core.listing import SORT_LABELS, Listing
+from ..text import safe_text
+
+
+class StatusLine(Static):
+    """Drawn from its fields; the screen sets them and the line redraws itself."""
+
+    DEFAULT_CSS = """
+    StatusLine {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        color: $text-muted;
+    }
+    """
+
+    listing: reactive[Listing] = reactive(Listing, always_update=True)
+    """The listing on screen (its text, category, sort and hints)."""
+    total: reactive[int | None] = reactive(None)
+    """How many reports it holds; None until counted."""
+    archive_total: reactive[int | None] = reactive(None)
+    """How many reports the archive holds."""
+    has_rows: reactive[bool] = reactive(False)
+    """Whether the first rows of the listing are on screen (then it says "counting…")."""
+    marked: reactive[int] = reactive(0)
+    failure: reactive[str] = reactive("")
+    """A problem to show in red until the next listing loads (or until it is over)."""
+
+    def __init__(self, *, readonly: bool = False, note: str = "", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.readonly = readonly
+        self.note = note
+
+    def render(self) -> Text:
+        listing = self.listing
+        total = self.total
+        parts: list[Text] = []
+        if self.failure:
+            parts.append(safe_text(self.failure, style="bold red"))
+        elif total is None:
+            parts.append(Text("counting…" if self.has_rows else "searching…" if listing.filtered else "loading…"))
+        elif not listing.filtered:
+            parts.append(Text(f"{total:,} report" + ("" if total == 1 else "s")))
+        else:
+            text = Text(f"{total:,} of {self.archive_total or 0:,}")
+            if listing.category is not None:
+                text.append(" in ")
+                text.append_text(safe_text(listing.category))
+            if not listing.query.empty:
+                text.append(" match '")
+                text.append_text(safe_text(listing.text.strip()))
+                text.append("'")
+            parts.append(text)
+            if total == 0 and listing.match is not None:
+                parts.append(Text("try fewer words, or a prefix like magn*", style="dim"))
+        parts.extend(safe_text(hint, style="yellow") for hint in listing.query.hints)
+        arrow = "▼" if listing.descending else "▲"
+        parts.append(Text(f"sorted by {SORT_LABELS[listing.effective_sort]} {arrow}"))
+        if self.marked:
+            parts.append(Text(f"{self.marked} marked", style="bold"))
+        if self.readonly:
+            parts.append(Text("read-only: views are not counted", style="yellow"))
+        if self.note:
+            parts.append(safe_text(self.note, style="dim"))
+        return Text("  ·  ").join(parts)

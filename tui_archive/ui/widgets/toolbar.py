@@ -1,0 +1,113 @@
+"""The row above the list: the search box, the sort control and the category control."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, Select
+
+from ...core.listing import RELEVANCE, SORT_LABELS, Listing
+from ...core.source import Counts
+from ..text import safe_text
+from .search_input import SearchInput
+
+ALL = "__all__"
+SEARCH_DEBOUNCE = 0.04  # seconds: one query per pause in typing, not per key (a new one interrupts the last)
+
+
+class Toolbar(Horizontal):
+    """Posts what the user asks for; shows the listing it is given, without that counting as a choice."""
+
+    class SearchChanged(Message):
+        """The search text, once typing pauses for :data:`SEARCH_DEBOUNCE`."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class SortChosen(Message):
+        def __init__(self, sort: str) -> None:
+            super().__init__()
+            self.sort = sort
+
+    class CategoryChosen(Message):
+        """A category from the control (``None``: all categories)."""
+
+        def __init__(self, category: str | None) -> None:
+            super().__init__()
+            self.category = category
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._search_timer: Timer | None = None
+        self._sort = "date"
+
+    def compose(self) -> ComposeResult:
+        yield SearchInput(placeholder="Search titles, summaries, bodies", id="search")
+        yield Select(
+            [(label, key) for key, label in SORT_LABELS.items() if key != RELEVANCE],
+            value="date",
+            allow_blank=False,
+            id="sort",
+            compact=True,
+        )
+        yield Select([("All categories", ALL)], value=ALL, allow_blank=False, id="category", compact=True)
+
+    def focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def open_categories(self) -> None:
+        select = self.query_one("#category", Select)
+        select.focus()
+        select.expanded = True
+
+    def show_sort(self, listing: Listing) -> None:
+        """Show the listing's sort in the sort control (best match only while there is search text)."""
+        select = self.query_one("#sort", Select)
+        self._sort = listing.effective_sort
+        with select.prevent(Select.Changed):
+            select.set_options([(SORT_LABELS[key], key) for key in listing.sorts()])
+            select.value = self._sort
+
+    def show_categories(self, listing: Listing, counts: Counts) -> None:
+        """Each category with its count for the current search; the chosen one selected."""
+        select = self.query_one("#category", Select)
+        if select.expanded:
+            return
+        options: list[tuple[str | Text, str]] = [
+            ("All categories" if listing.category is not None else f"All categories ({counts.total})", ALL)
+        ]
+        options += [
+            (Text.assemble(safe_text(category.name), f" ({category.count})"), category.name)
+            for category in counts.categories
+            if category.name is not None
+        ]
+        current = listing.category or ALL
+        if current not in {value for _, value in options}:
+            options.append((safe_text(current), current))
+        with select.prevent(Select.Changed):
+            select.set_options(options)
+            select.value = current
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, message: Input.Changed) -> None:
+        message.stop()
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        text = message.value
+        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self.post_message(self.SearchChanged(text)))
+
+    @on(Select.Changed, "#sort")
+    def _sort_chosen(self, message: Select.Changed) -> None:
+        message.stop()
+        if isinstance(message.value, str) and message.value != self._sort:
+            self.post_message(self.SortChosen(message.value))
+
+    @on(Select.Changed, "#category")
+    def _category_chosen(self, message: Select.Changed) -> None:
+        message.stop()
+        self.post_message(self.CategoryChosen(None if message.value == ALL else str(message.value)))
