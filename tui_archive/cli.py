@@ -36,7 +36,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def archive_option(command: F) -> F:
-    """``--db``, on the group and on every command (``tui-archive search --db x.db`` and ``tui-archive --db x.db search``)."""
+    """``--db``, on the group and on every command: ``tui-archive --db x.db search`` or ``search --db x.db``."""
     return click.option(
         "--db",
         "db",
@@ -246,9 +246,8 @@ def _progress_bar(stack: contextlib.ExitStack) -> Callable[[int, int], None]:
 
     def progress(done: int, total: int) -> None:
         if not bars:
-            bars.append(
-                stack.enter_context(click.progressbar(length=max(1, total), label="importing", file=sys.stderr, width=40))
-            )
+            bar = click.progressbar(length=max(1, total), label="importing", file=sys.stderr, width=40)
+            bars.append(stack.enter_context(bar))
         bar = bars[0]
         bar.update(max(0, min(done, bar.length) - bar.pos))
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from typing import Any
 
 
 class ArchiveError(Exception):

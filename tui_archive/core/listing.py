@@ -267,8 +267,7 @@ class Reader:
             return [Report.from_row(row) for row in rows]
         rest_offset = max(0, offset - RELEVANCE_CANDIDATES)
         sql = (
-            f"SELECT reports.* {from_where} AND reports_fts.rowid < ?"
-            " ORDER BY reports_fts.rowid DESC LIMIT ? OFFSET ?"
+            f"SELECT reports.* {from_where} AND reports_fts.rowid < ? ORDER BY reports_fts.rowid DESC LIMIT ? OFFSET ?"
         )
         more = self._all(sql, [*params, oldest[0][0], limit - len(rows), rest_offset])
         return [Report.from_row(row) for row in [*rows, *more]]

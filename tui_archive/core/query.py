@@ -57,9 +57,7 @@ SEARCH_SYNTAX: tuple[tuple[str, str], ...] = (
 
 FIELDS = ("category", "after", "before", "views", "id")
 
-_QUERY_PIECE = re.compile(
-    r'(?P<neg>-(?=[^\s-]))?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))?'
-)
+_QUERY_PIECE = re.compile(r'(?P<neg>-(?=[^\s-]))?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))?')
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _VIEWS = re.compile(r"(?P<op>>=|<=|>|<|=)?(?P<a>\d+)(?:\.\.(?P<b>\d+))?")
 
@@ -102,12 +100,16 @@ def _date_bound(value: str, *, end: bool) -> str | None:
         return None
     if not end:
         return start.isoformat()
-    if m[3]:
-        following = start + timedelta(days=1)
-    elif m[2]:
-        following = date(year + month // 12, month % 12 + 1, 1)
-    else:
-        following = date(year + 1, 1, 1) if year < 9999 else None
+    following: date | None
+    try:  # the day, month or year after it; none after 9999
+        if m[3]:
+            following = start + timedelta(days=1)
+        elif m[2]:
+            following = date(year + month // 12, month % 12 + 1, 1)
+        else:
+            following = date(year + 1, 1, 1)
+    except (OverflowError, ValueError):
+        following = None
     return following.isoformat() if following else "9999-99"
 
 
@@ -144,7 +146,8 @@ def parse_query(text: str | None, *, typing: bool = False) -> Query:
         if field is not None:
             if not (last and still_typing):
                 hints.append(
-                    f"no field {field}: here, so its words were searched; fields are {', '.join(f + ':' for f in FIELDS)}"
+                    f"no field {field}: here, so its words were searched;"
+                    f" fields are {', '.join(f + ':' for f in FIELDS)}"
                 )
         if phrase is None and value == "OR" and not negative and field is None:
             pending_or = True
@@ -187,7 +190,7 @@ def _field_clause(field: str, value: str, *, prefix: bool, hints: list[str]) -> 
             if not prefix:
                 hints.append(f"{field}: needs a date like 2024, 2024-03 or 2024-03-31")
             return None
-        return (f"reports.date >= ?", [bound]) if field == "after" else (f"reports.date < ?", [bound])
+        return ("reports.date >= ?", [bound]) if field == "after" else ("reports.date < ?", [bound])
     m = _VIEWS.fullmatch(value.replace(" ", ""))
     if m is None:
         if not prefix:

@@ -147,13 +147,14 @@ def read_page(text: str) -> tuple[str | None, list[Located]]:
             elif all(re.fullmatch(r":?-*:?", cell) for cell in cells):
                 continue
             else:
-                record = {key: cell for key, cell in zip(header, cells) if key}
+                # A short row leaves fields out.
+                record = {key: cell for key, cell in zip(header, cells, strict=False) if key}
                 rows.append((f"line {number}", record))
         elif stripped not in summaries:
             summaries.append(stripped)
     if len(summaries) > len(rows):
         raise BadRecord(f"{len(summaries)} distinct summaries but only {len(rows)} reports in the table")
-    for (_, record), summary in zip(rows, summaries):
+    for (_, record), summary in zip(rows, summaries, strict=False):  # fewer summaries than rows: some have none
         record.setdefault("summary", summary)
     return name, rows
 
@@ -227,7 +228,7 @@ def _stream(fp: io.BufferedReader, kind: str) -> Iterator[Located]:
         start = reader.line_num + 1
         for cells in reader:
             if cells:
-                yield f"line {start}", dict(zip(header, cells))
+                yield f"line {start}", dict(zip(header, cells, strict=False))  # short rows leave fields out
             start = reader.line_num + 1
 
 

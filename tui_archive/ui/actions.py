@@ -22,6 +22,7 @@ from ..core.model import Report
 from ..core.safe import clean
 from .workers import run_blocking
 
+
 def copy(app: App, text: str, *, multiline: bool = False) -> str:
     """Copy ``text`` and say where it went.
 
@@ -54,9 +55,7 @@ def browser_available() -> bool:
     over SSH without one, ``webbrowser`` would find a text browser such as lynx
     and run it on top of the app's own terminal.
     """
-    if sys.platform not in ("darwin", "win32") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    ):
+    if sys.platform not in ("darwin", "win32") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         return False
     try:
         webbrowser.get()

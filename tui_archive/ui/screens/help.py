@@ -13,7 +13,6 @@ from textual.widgets import Static
 from ...core.query import SEARCH_SYNTAX
 
 
-
 def _bindings(owner: type) -> list[Binding]:
     bindings = []
     for item in getattr(owner, "BINDINGS", []):

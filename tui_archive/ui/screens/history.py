@@ -17,9 +17,7 @@ from ..text import safe_text
 
 def visit_label(visit: Visit) -> Text:
     when = visit.at[:16].replace("T", " ")
-    return Text.assemble(
-        (when.ljust(17), "dim"), safe_text(visit.id, style="bold"), "  ", safe_text(visit.title)
-    )
+    return Text.assemble((when.ljust(17), "dim"), safe_text(visit.id, style="bold"), "  ", safe_text(visit.title))
 
 
 class HistoryScreen(ModalScreen[str | None]):
@@ -37,9 +35,7 @@ class HistoryScreen(ModalScreen[str | None]):
         with Vertical(id="history"):
             yield Static(Text("Recently opened", style="bold"), id="history-title")
             if self.visits:
-                yield OptionList(
-                    *(Option(visit_label(visit), id=visit.id) for visit in self.visits), id="history-list"
-                )
+                yield OptionList(*(Option(visit_label(visit), id=visit.id) for visit in self.visits), id="history-list")
             else:
                 yield Static(Text("No reports opened yet: Enter on a report opens it.", style="dim"))
             yield Static(Text("enter opens · escape closes", style="dim"), id="history-keys")

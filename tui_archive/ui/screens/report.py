@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from textual.widgets import Markdown
 
 
-def _markdown() -> type:
+def _markdown() -> type[Markdown]:
     """Textual's Markdown widget, loaded with markdown-it when a report is first opened."""
     from textual.widgets import Markdown
 
@@ -68,10 +68,8 @@ class ReportScreen(Screen[None]):
         self.report = report
         self.query_one("#report-title", Static).update(safe_text(report.title))
         self.query_one("#report-meta", Static).update(report_meta(report))
-        self.query_one("#report-summary", Static).update(
-            safe_text(report.summary or "(no summary)", multiline=True)
-        )
-        body = self.query_one("#report-body", _markdown())
+        self.query_one("#report-summary", Static).update(safe_text(report.summary or "(no summary)", multiline=True))
+        body: Markdown = self.query_one("#report-body", _markdown())
         body.display = bool(report.body)
         body.update(clean(report.body, multiline=True))
         link = self.query_one("#report-link", Static)

@@ -7,8 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Static
 
-from ..text import safe_text
 from ...core.model import Report
+from ..text import safe_text
 
 
 def report_meta(report: Report) -> Text:

@@ -11,8 +11,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ..text import safe_text
 from ...core.model import Category
+from ..text import safe_text
 
 CHOSEN = "● "
 NOT_CHOSEN = "  "
@@ -30,7 +30,7 @@ def facet_label(name: Text | str, count: int | None, chosen: bool) -> Text:
 
 
 class FacetPanel(OptionList):
-    """"All categories" and every category with its count; choosing one narrows the list.
+    """ "All categories" and every category with its count; choosing one narrows the list.
 
     The panel only shows and chooses: it posts :class:`FacetPanel.Chosen`, and
     the screen narrows the listing the same way the category control does.

@@ -12,7 +12,6 @@ the size of the archive.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 
 from rich.segment import Segment
@@ -31,28 +30,10 @@ from ...core.model import Report
 from ...core.source import Counts, ListingSource
 from ..text import fit
 from ..workers import run_blocking
+from .columns import COLUMNS, GAP, MARKER, cells, column_at, widths
 
 PAGE_SIZE = 100
 MAX_PAGES = 40  # at most 4,000 rows held, whatever the archive's size
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    width: int | None  # None: takes the width that is left
-    right: bool = False
-
-
-COLUMNS = (
-    Column("id", "ID", 10),
-    Column("title", "Title", None),
-    Column("category", "Category", 14),
-    Column("date", "Date", 10),
-    Column("views", "Views", 6, right=True),
-)
-GAP = 1
-MARKER = "●"
 
 
 class ReportTable(ScrollView, can_focus=True):
@@ -138,6 +119,8 @@ class ReportTable(ScrollView, can_focus=True):
         self.row_count = 0
         self.counted = False
         """Whether ``row_count`` is the listing's counted size (not just its first page)."""
+        self.drawn_generation = 0
+        """The newest listing whose rows have been drawn (rendered), for measuring time to first row."""
         self._pages: LRUCache[int, list[Report]] = LRUCache(MAX_PAGES)
         self._pending: set[int] = set()
         self.marked: set[str] = set()
@@ -315,27 +298,17 @@ class ReportTable(ScrollView, can_focus=True):
 
     # -- drawing --------------------------------------------------------------------
 
-    def _widths(self, total: int) -> list[int]:
-        fixed = sum(c.width or 0 for c in COLUMNS) + GAP * (len(COLUMNS) - 1)
-        flexible = max(8, total - fixed - 1)
-        return [c.width if c.width is not None else flexible for c in COLUMNS]
-
     def _column_at(self, x: int) -> str | None:
-        left = 1
-        for column, width in zip(COLUMNS, self._widths(self.scrollable_content_region.width)):
-            if left <= x < left + width + GAP:
-                return column.key
-            left += width + GAP
-        return None
+        return column_at(x, self.scrollable_content_region.width)
 
-    def _line(self, cells: list[str], style: Style, width: int) -> Strip:
-        text = " " + (" " * GAP).join(cells)
+    def _line(self, texts: list[str], style: Style, width: int) -> Strip:
+        text = " " + (" " * GAP).join(texts)
         return Strip([Segment(fit(text, width), style)])
 
     def _header(self, width: int) -> Strip:
         style = self.get_component_rich_style("report-table--header")
         segments = [Segment(" ", style)]
-        for index, (column, cell_width) in enumerate(zip(COLUMNS, self._widths(width))):
+        for index, (column, cell_width) in enumerate(zip(COLUMNS, widths(width), strict=True)):
             label = column.label
             cell_style = style
             if column.key == self.sort_column:
@@ -348,20 +321,6 @@ class ReportTable(ScrollView, can_focus=True):
             if index < len(COLUMNS) - 1:
                 segments.append(Segment(" " * GAP, style))
         return Strip(segments).adjust_cell_length(width, style)
-
-    def _cells(self, report: Report, widths: list[int]) -> list[str]:
-        values = {
-            "id": report.id,
-            "title": report.title,
-            "category": report.category,
-            "date": report.date,
-            "views": str(report.views),
-        }
-        cells = []
-        for column, width in zip(COLUMNS, widths):
-            text = fit(values[column.key], width)
-            cells.append(text.strip().rjust(width) if column.right else text)
-        return cells
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -381,7 +340,8 @@ class ReportTable(ScrollView, can_focus=True):
             style += self.get_component_rich_style("report-table--even-row")
         if row == self.cursor_row:
             style += self.get_component_rich_style("report-table--cursor")
-        line = self._line(self._cells(report, self._widths(width)), style, width)
+        line = self._line(cells(report, widths(width)), style, width)
+        self.drawn_generation = self.generation
         if report.id in self.marked:  # the marker takes the blank column before the ID
             marker = Segment(MARKER, style + self.get_component_rich_style("report-table--marked"))
             line = Strip([marker, *line.crop(1, width)], width)

@@ -1,0 +1,60 @@
+"""The report table's columns: their widths in a given space, and each cell's text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...core.model import Report
+from ..text import fit
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int | None  # None: takes the width that is left
+    right: bool = False
+
+
+COLUMNS = (
+    Column("id", "ID", 10),
+    Column("title", "Title", None),
+    Column("category", "Category", 14),
+    Column("date", "Date", 10),
+    Column("views", "Views", 6, right=True),
+)
+GAP = 1
+MARKER = "●"
+
+
+def widths(total: int) -> list[int]:
+    """Each column's width when the table is ``total`` cells wide: the title takes what is left."""
+    fixed = sum(c.width or 0 for c in COLUMNS) + GAP * (len(COLUMNS) - 1)
+    flexible = max(8, total - fixed - 1)
+    return [c.width if c.width is not None else flexible for c in COLUMNS]
+
+
+def column_at(x: int, total: int) -> str | None:
+    """The key of the column at ``x`` (a click on the header), if any."""
+    left = 1
+    for column, width in zip(COLUMNS, widths(total), strict=True):
+        if left <= x < left + width + GAP:
+            return column.key
+        left += width + GAP
+    return None
+
+
+def cells(report: Report, column_widths: list[int]) -> list[str]:
+    """The report's cells, each exactly its column's width, archive text made inert."""
+    values = {
+        "id": report.id,
+        "title": report.title,
+        "category": report.category,
+        "date": report.date,
+        "views": str(report.views),
+    }
+    texts = []
+    for column, width in zip(COLUMNS, column_widths, strict=True):
+        text = fit(values[column.key], width)
+        texts.append(text.strip().rjust(width) if column.right else text)
+    return texts
