@@ -26,8 +26,8 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
         self.fmt = fmt
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="export"):
-            yield Static(Text(f"Export {self.what}", style="bold"), id="export-title")
+        with Vertical(id="export", classes="dialog"):
+            yield Static(Text(f"Export {self.what}", style="bold"), id="export-title", classes="dialog-title")
             with Horizontal(id="export-row"):
                 yield Select(
                     [(label, key) for key, label in FORMATS.items()],

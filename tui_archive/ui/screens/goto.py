@@ -22,7 +22,7 @@ class GotoScreen(ModalScreen[int | None]):
         self.rows = rows
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="goto"):
+        with Vertical(id="goto", classes="dialog"):
             yield Static(Text(f"Go to row (1 to {self.rows:,})", style="bold"))
             yield Input(
                 placeholder="row number",

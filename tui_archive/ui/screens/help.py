@@ -38,8 +38,8 @@ class HelpScreen(ModalScreen[None]):
         self.sections = sections
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help"):
-            yield Static(Text("tui-archive: keys", style="bold"), id="help-title")
+        with VerticalScroll(id="help", classes="dialog"):
+            yield Static(Text("tui-archive: keys", style="bold"), id="help-title", classes="dialog-title")
             for heading, owner in self.sections:
                 yield Static(self._section(heading, owner), classes="help-section")
             yield Static(self._search_syntax(), classes="help-section")

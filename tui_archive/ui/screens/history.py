@@ -32,8 +32,8 @@ class HistoryScreen(ModalScreen[str | None]):
         self.visits = visits
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="history"):
-            yield Static(Text("Recently opened", style="bold"), id="history-title")
+        with Vertical(id="history", classes="dialog"):
+            yield Static(Text("Recently opened", style="bold"), id="history-title", classes="dialog-title")
             if self.visits:
                 yield OptionList(*(Option(visit_label(visit), id=visit.id) for visit in self.visits), id="history-list")
             else:

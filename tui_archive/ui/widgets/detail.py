@@ -21,6 +21,28 @@ def report_meta(report: Report) -> Text:
 class DetailPane(VerticalScroll):
     """Title, ID, category, date, views and the whole summary, wrapped."""
 
+    DEFAULT_CSS = """
+    DetailPane {
+        padding: 0 1;
+        border: tall $panel;
+        background: $surface;
+    }
+    #detail-title {
+        text-style: bold;
+        color: $accent;
+    }
+    #detail-meta {
+        color: $text-muted;
+        margin-bottom: 1;
+    }
+    #detail-summary {
+        margin-bottom: 1;
+    }
+    #access {
+        margin-bottom: 1;
+    }
+    """
+
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
         yield Static(id="detail-meta")

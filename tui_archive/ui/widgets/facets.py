@@ -36,6 +36,19 @@ class FacetPanel(OptionList):
     the screen narrows the listing the same way the category control does.
     """
 
+    DEFAULT_CSS = """
+    FacetPanel {
+        display: none;
+        border: tall $panel;
+        border-title-color: $text-muted;
+        background: $surface;
+    }
+    FacetPanel:focus {
+        border: tall $primary;
+        border-title-color: $text;
+    }
+    """
+
     BINDINGS = [
         Binding("escape,f", "close", "Close facets"),
         Binding("enter", "select", "Choose category"),

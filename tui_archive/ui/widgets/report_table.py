@@ -49,6 +49,43 @@ class ReportTable(ScrollView, can_focus=True):
         Binding("enter", "select", "Access"),
     ]
 
+    DEFAULT_CSS = """
+    ReportTable {
+        background: $surface;
+        scrollbar-gutter: stable;
+        border: tall $panel;
+    }
+    ReportTable:focus {
+        border: tall $primary;
+    }
+    ReportTable > .report-table--header {
+        text-style: bold;
+        background: $panel;
+        color: $text;
+    }
+    ReportTable > .report-table--sorted {
+        color: $accent;
+    }
+    ReportTable > .report-table--even-row {
+        background: $boost;
+    }
+    ReportTable > .report-table--cursor {
+        background: $primary 40%;
+        text-style: bold;
+    }
+    ReportTable:focus > .report-table--cursor {
+        background: $primary;
+        color: $text;
+    }
+    ReportTable > .report-table--loading {
+        color: $text-muted;
+    }
+    ReportTable > .report-table--marked {
+        color: $warning;
+        text-style: bold;
+    }
+    """
+
     COMPONENT_CLASSES = {
         "report-table--header",
         "report-table--sorted",

@@ -14,5 +14,18 @@ class SearchInput(Input):
     can; the Input would draw it raw, straight to the terminal.
     """
 
+    DEFAULT_CSS = """
+    SearchInput {
+        height: 1;
+        border: none;
+        padding: 0 1;
+        background: $boost;
+    }
+    SearchInput:focus {
+        border: none;
+        background: $primary 20%;
+    }
+    """
+
     def validate_value(self, value: str) -> str:
         return clean(value)
