@@ -9,17 +9,16 @@ from __future__ import annotations
 import os
 import sys
 import webbrowser
-from collections.abc import Callable, Iterable
-from pathlib import Path
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pyperclip
 from textual.app import App
 from textual.screen import Screen
 
-from ..core import export
 from ..core.model import Report
 from ..core.safe import clean
+from ..core.store import Store
 from .workers import run_blocking
 
 
@@ -112,12 +111,15 @@ def open_report_link(screen: Screen, report: Report) -> None:
     screen.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
 
 
-def export_reports(screen: Screen, reports: Callable[[], Iterable[Report]], fmt: str, path: Path) -> None:
-    """Export in a worker, then say how many were written where (a failure reaches the app's handler)."""
+def open_by_id(screen: Screen, store: Store, report_id: str, open_report: Callable[[Report], None]) -> None:
+    """Open a report by its ID (from the history), read in a worker; say so if it has gone."""
 
     def work() -> None:
-        count = export.to_file(reports(), fmt, path)
-        noun = "report" if count == 1 else "reports"
-        screen.app.call_from_thread(screen.notify, f"Exported {count:,} {noun} to {clean(path)}", markup=False)
+        report = store.get(report_id)
+        if report is None:
+            message = f"{clean(report_id)} is no longer in the archive"
+            screen.app.call_from_thread(screen.notify, message, severity="warning", markup=False)
+        else:
+            screen.app.call_from_thread(open_report, report)
 
-    run_blocking(screen, work, group="export")
+    run_blocking(screen, work, group="access")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-from pathlib import Path
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,8 +25,7 @@ from ..widgets.facets import FacetPanel
 from ..widgets.report_table import ReportTable
 from ..widgets.status_line import StatusLine
 from ..widgets.toolbar import Toolbar
-from ..workers import run_blocking
-from .export import ExportScreen
+from .export import ask_and_export
 from .goto import GotoScreen
 from .history import HistoryScreen
 from .report import ReportScreen
@@ -165,18 +161,9 @@ class BrowseScreen(Screen[None]):
         event = message.event
         if isinstance(event, views.Counted):
             self.table.update_report(event.report)
-            highlighted = self.table.highlighted
-            if highlighted is not None and highlighted.id == event.report.id:
+            if self.table.highlighted is not None and self.table.highlighted.id == event.report.id:
                 self.query_one(DetailPane).show(event.report)
-            if event.after_waiting:
-                self.status.failure = ""
-        elif isinstance(event, views.Waiting):
-            reason = f"archive busy (an import?): the view of {event.report_id} will be counted when it is free"
-            self.status.failure = reason
-            self.notify(clean(reason), severity="warning", markup=False)
-        else:
-            self.status.failure = f"view not counted: {event.error.sentence}"
-            self.notify(clean(self.status.failure), severity="error", markup=False)
+        self.status.heard(event)
 
     # -- actions -----------------------------------------------------------------------
 
@@ -200,21 +187,16 @@ class BrowseScreen(Screen[None]):
     def action_choose_category(self) -> None:
         self.query_one(Toolbar).open_categories()
 
-    def action_toggle_facets(self) -> None:
+    def action_toggle_facets(self, show: bool | None = None) -> None:
         """Show the facets panel in the detail pane's place and move into it, or close it."""
         panel = self.query_one(FacetPanel)
-        if panel.display:
-            self._close_facets()
-        else:
-            self.query_one(DetailPane).display = False
-            panel.display = True
-            panel.focus()
+        panel.display = not panel.display if show is None else show
+        self.query_one(DetailPane).display = not panel.display
+        (panel if panel.display else self.table).focus()
 
     @on(FacetPanel.CloseRequested)
     def _close_facets(self) -> None:
-        self.query_one(FacetPanel).display = False
-        self.query_one(DetailPane).display = True
-        self.table.focus()
+        self.action_toggle_facets(show=False)
 
     def action_toggle_mark(self) -> None:
         """Mark the highlighted report (or unmark it), then move to the next."""
@@ -243,35 +225,14 @@ class BrowseScreen(Screen[None]):
             self.app.push_screen(GotoScreen(self.table.row_count), self.table.go_to)
 
     def action_export(self) -> None:
-        marked, listing = sorted(self.table.marked), self.listing
-        if marked:
-            what = f"the {len(marked)} marked report" + ("" if len(marked) == 1 else "s")
-        else:
-            total = self.status.total
-            what = "the reports listed" if total is None else f"the {total:,} reports listed"
-
-        def chosen(answer: tuple[str, Path] | None) -> None:
-            if answer is not None:
-                reports = partial(self.store.iter_ids, marked) if marked else partial(self.store.iter_listing, listing)
-                actions.export_reports(self, reports, *answer)
-
-        self.app.push_screen(ExportScreen(what), chosen)
+        ask_and_export(self, self.store, sorted(self.table.marked), self.listing, self.status.total)
 
     def action_history(self) -> None:
-        self.app.push_screen(HistoryScreen(self.history.visits()), self._history_chosen)
+        def chosen(report_id: str | None) -> None:
+            if report_id is not None:
+                actions.open_by_id(self, self.store, report_id, self.open_report)
 
-    def _history_chosen(self, report_id: str | None) -> None:
-        if report_id is not None:
-            run_blocking(self, partial(self._open_by_id, report_id), group="access")
-
-    def _open_by_id(self, report_id: str) -> None:
-        report = self.store.get(report_id)
-        if report is None:
-            self.app.call_from_thread(
-                self.notify, f"{clean(report_id)} is no longer in the archive", severity="warning", markup=False
-            )
-        else:
-            self.app.call_from_thread(self.open_report, report)
+        self.app.push_screen(HistoryScreen(self.history.visits()), chosen)
 
     # -- ACCESS --------------------------------------------------------------------------
 

@@ -7,6 +7,8 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from ...core.listing import SORT_LABELS, Listing
+from ...core.safe import clean
+from ...core.views import Counted, ViewEvent, Waiting
 from ..text import safe_text
 
 
@@ -38,6 +40,19 @@ class StatusLine(Static):
         super().__init__(id=id)
         self.readonly = readonly
         self.note = note
+
+    def heard(self, event: ViewEvent) -> None:
+        """Say what the view counter did (in a notification too), until it is over."""
+        if isinstance(event, Counted):
+            if event.after_waiting:
+                self.failure = ""
+            return
+        if isinstance(event, Waiting):
+            self.failure = f"archive busy (an import?): the view of {event.report_id} will be counted when it is free"
+            self.notify(clean(self.failure), severity="warning", markup=False)
+        else:
+            self.failure = f"view not counted: {event.error.sentence}"
+            self.notify(clean(self.failure), severity="error", markup=False)
 
     def render(self) -> Text:
         listing = self.listing
