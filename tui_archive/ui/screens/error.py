@@ -16,7 +16,7 @@ class ErrorScreen(Screen):
     """The problem in one clear sentence; q or escape quits."""
 
     BINDINGS = [
-        Binding("q,escape", "app.quit", "Quit"),
+        Binding("q,escape", "app.quit", "Quit", id="quit"),
     ]
 
     DEFAULT_CSS = """

@@ -26,7 +26,7 @@ from ..workers import run_blocking
 class ExportScreen(ModalScreen[tuple[str, Path] | None]):
     """A format and a file name; returns them, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel export")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel export", id="cancel")]
 
     def __init__(self, what: str, fmt: str = "csv") -> None:
         super().__init__()

@@ -15,7 +15,7 @@ from textual.widgets import Input, Static
 class GotoScreen(ModalScreen[int | None]):
     """A row number from 1 to ``rows``; returns it, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
     def __init__(self, rows: int) -> None:
         super().__init__()

@@ -28,9 +28,9 @@ class HelpScreen(ModalScreen[None]):
     """Keys for each place in the app, taken from the classes' own BINDINGS."""
 
     BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close help"),
-        Binding("up,k", "scroll_up", "Scroll up", show=False),
-        Binding("down,j", "scroll_down", "Scroll down", show=False),
+        Binding("escape,q,question_mark", "dismiss", "Close help", id="dismiss"),
+        Binding("up,k", "scroll_up", "Scroll up", show=False, id="scroll-up"),
+        Binding("down,j", "scroll_down", "Scroll down", show=False, id="scroll-down"),
     ]
 
     def __init__(self, sections: list[tuple[str, type]]) -> None:

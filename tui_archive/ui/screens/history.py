@@ -24,7 +24,7 @@ class HistoryScreen(ModalScreen[str | None]):
     """The recently opened reports; Enter opens one again (ACCESS), and returns its ID."""
 
     BINDINGS = [
-        Binding("escape,h", "close", "Close history"),
+        Binding("escape,h", "close", "Close history", id="close"),
     ]
 
     def __init__(self, visits: list[Visit]) -> None:

@@ -35,13 +35,13 @@ class ReportScreen(Screen[None]):
     """Title, ID, category, date, views, summary, body (as Markdown) and link."""
 
     BINDINGS = [
-        Binding("escape", "close", "Back to list"),
-        Binding("y", "copy_id", "Copy ID"),
-        Binding("o", "open_link", "Open link"),
-        Binding("up,k", "scroll_up", "Scroll up", show=False),
-        Binding("down,j", "scroll_down", "Scroll down", show=False),
-        Binding("home,g", "scroll_home", "Top", show=False),
-        Binding("end,G", "scroll_end", "Bottom", show=False),
+        Binding("escape", "close", "Back to list", id="close"),
+        Binding("y", "copy_id", "Copy ID", id="copy-id"),
+        Binding("o", "open_link", "Open link", id="open-link"),
+        Binding("up,k", "scroll_up", "Scroll up", show=False, id="scroll-up"),
+        Binding("down,j", "scroll_down", "Scroll down", show=False, id="scroll-down"),
+        Binding("home,g", "scroll_home", "Top", show=False, id="scroll-home"),
+        Binding("end,G", "scroll_end", "Bottom", show=False, id="scroll-end"),
     ]
 
     def __init__(self, report: Report) -> None:

@@ -1,8 +1,12 @@
-"""The report table's columns: their widths in a given space, and each cell's text."""
+"""The report table's columns: their widths in a given space, each cell's text, and a line drawn of them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
 
 from ...core.model import Report
 from ..text import fit
@@ -58,3 +62,27 @@ def cells(report: Report, column_widths: list[int]) -> list[str]:
         text = fit(values[column.key], width)
         texts.append(text.strip().rjust(width) if column.right else text)
     return texts
+
+
+def row_line(texts: list[str], style: Style, width: int) -> Strip:
+    """One row of the table, ``width`` cells wide."""
+    text = " " + (" " * GAP).join(texts)
+    return Strip([Segment(fit(text, width), style)])
+
+
+def header_line(width: int, style: Style, sorted_style: Style, sort_column: str | None, descending: bool) -> Strip:
+    """The header row; the sorted column in ``sorted_style``, with an arrow for its direction."""
+    segments = [Segment(" ", style)]
+    for index, (column, cell_width) in enumerate(zip(COLUMNS, widths(width), strict=True)):
+        label = column.label
+        cell_style = style
+        if column.key == sort_column:
+            label += " ▼" if descending else " ▲"
+            cell_style = sorted_style
+        text = fit(label, cell_width)
+        if column.right:
+            text = text.strip().rjust(cell_width)
+        segments.append(Segment(text, cell_style))
+        if index < len(COLUMNS) - 1:
+            segments.append(Segment(" " * GAP, style))
+    return Strip(segments).adjust_cell_length(width, style)

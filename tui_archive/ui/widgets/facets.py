@@ -50,10 +50,10 @@ class FacetPanel(OptionList):
     """
 
     BINDINGS = [
-        Binding("escape,f", "close", "Close facets"),
-        Binding("enter", "select", "Choose category"),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("j", "cursor_down", "Down", show=False),
+        Binding("escape,f", "close", "Close facets", id="close"),
+        Binding("enter", "select", "Choose category", id="select"),
+        Binding("k", "cursor_up", "Up", show=False, id="cursor-up"),
+        Binding("j", "cursor_down", "Down", show=False, id="cursor-down"),
     ]
 
     class Chosen(Message):

@@ -1,0 +1,204 @@
+"""A scrolling view of one listing that reads its rows itself, a page at a time, and a row cursor.
+
+It draws with the Line API (as Toolong does for huge logs): the virtual height
+is the number of results and rows come from a small LRU cache of pages
+(:class:`~.pages.Pages`). The rows come from a
+:class:`~tui_archive.core.source.ListingSource` (given with :meth:`PagedListing.show`),
+read in worker threads; results for a source that has since been replaced are
+dropped in one place, :meth:`PagedListing._arrived`. Memory does not grow with
+the size of the archive. :class:`~.report_table.ReportTable` draws the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual import on
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+
+from ...core.listing import Listing
+from ...core.model import Report
+from ...core.source import Counts, ListingSource
+from ..workers import run_blocking
+from .pages import PAGE_SIZE, Pages
+
+
+class PagedListing(ScrollView, can_focus=True):
+    """The rows of a listing, its size once counted, and the highlighted row."""
+
+    cursor_row: reactive[int] = reactive(0, always_update=True)
+    """Index of the highlighted row in the listing."""
+
+    class RowHighlighted(Message):
+        """The cursor moved to a row (``report`` is None while the row loads)."""
+
+        def __init__(self, row: int, report: Report | None) -> None:
+            super().__init__()
+            self.row = row
+            self.report = report
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, PagedListing.RowHighlighted)  # a burst of moves: only the last counts
+
+    class Shown(Message):
+        """The first page of ``listing`` is on screen (it is not counted yet)."""
+
+        def __init__(self, listing: Listing, rows: list[Report]) -> None:
+            super().__init__()
+            self.listing = listing
+            self.rows = rows
+
+    class Counted(Message):
+        """The listing on screen is counted: its size, the archive's, and its categories."""
+
+        def __init__(self, listing: Listing, counts: Counts) -> None:
+            super().__init__()
+            self.listing = listing
+            self.counts = counts
+
+    class _Arrived(Message, bubble=False):
+        """Something read for ``source`` in a worker, to apply if it is still the one shown."""
+
+        def __init__(self, source: ListingSource, apply: Callable[[], None]) -> None:
+            super().__init__()
+            self.source = source
+            self.apply = apply
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.source: ListingSource | None = None
+        self.generation = 0
+        """How many listings have been shown (a new search, sort or category adds one when its rows arrive)."""
+        self.row_count = 0
+        self.counted = False
+        """Whether ``row_count`` is the listing's counted size (not just its first page)."""
+        self.drawn_generation = 0
+        """The newest listing whose rows have been drawn (rendered), for measuring time to first row."""
+        self._pages = Pages()
+
+    @property
+    def listing(self) -> Listing:
+        return self.source.listing if self.source is not None else Listing()
+
+    def show(self, source: ListingSource) -> None:
+        """Show a new listing: its first page as soon as it is read, then its size."""
+        if self.source is not None:
+            self.source.cancel()  # the read for the last keystroke is of no use now: stop it in SQLite
+        self.source = source
+        run_blocking(self, partial(self._load, source), group="listing", exclusive=True)
+
+    def _load(self, source: ListingSource) -> None:
+        """First page first, so rows show at once; then the count and the categories."""
+        rows = source.first_page(PAGE_SIZE)
+        self.post_message(self._Arrived(source, partial(self._first_page, rows)))
+        counts = source.counts()
+        self.post_message(self._Arrived(source, partial(self._counted, counts)))
+
+    def _load_page(self, source: ListingSource, page: int) -> None:
+        rows = source.window(page * PAGE_SIZE, PAGE_SIZE)
+        self.post_message(self._Arrived(source, partial(self._page, page, rows)))
+
+    @on(_Arrived)
+    def _arrived(self, message: _Arrived) -> None:
+        if message.source is self.source:
+            message.apply()
+
+    def _first_page(self, rows: list[Report]) -> None:
+        self.generation += 1
+        self._pages.clear()
+        self._pages.put(0, rows)
+        self.row_count = len(rows)
+        self.counted = False
+        self._update_virtual_size()
+        self.scroll_to(y=0, animate=False)
+        self.cursor_row = 0
+        self.refresh()
+        self.post_message(self.Shown(self.listing, rows))
+
+    def _counted(self, counts: Counts) -> None:
+        self.row_count = counts.total
+        self.counted = True
+        self._update_virtual_size()
+        if self.cursor_row >= self.row_count:
+            self.cursor_row = max(0, self.row_count - 1)
+        self.refresh()
+        self.post_message(self.Counted(self.listing, counts))
+
+    def _page(self, page: int, rows: list[Report]) -> None:
+        self._pages.put(page, rows)
+        if page == self.cursor_row // PAGE_SIZE:
+            self.post_message(self.RowHighlighted(self.cursor_row, self.report_at(self.cursor_row)))
+        self.refresh()
+
+    def update_report(self, report: Report) -> None:
+        """Show a changed report (a new view count, say) wherever it is held."""
+        self._pages.update(report)
+        self.refresh()
+
+    def go_to(self, row: int | None) -> None:
+        """Jump to ``row`` (None: stay) and take the focus back, as after the go-to dialog."""
+        if row is not None:
+            self.cursor_row = row
+        self.focus()
+
+    def report_at(self, row: int) -> Report | None:
+        """The report at ``row`` if it is held, else None."""
+        return self._pages.report_at(row)
+
+    @property
+    def held_rows(self) -> int:
+        """How many rows the table holds in memory."""
+        return self._pages.held
+
+    @property
+    def highlighted(self) -> Report | None:
+        return self.report_at(self.cursor_row) if self.row_count else None
+
+    @property
+    def _visible_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(0, self.row_count + 1)
+
+    def validate_cursor_row(self, row: int) -> int:
+        return max(0, min(row, self.row_count - 1)) if self.row_count else 0
+
+    def watch_cursor_row(self, row: int) -> None:
+        top = round(self.scroll_y)
+        if row < top:
+            self.scroll_to(y=row, animate=False)
+        elif row >= top + self._visible_rows:
+            self.scroll_to(y=row - self._visible_rows + 1, animate=False)
+        self.refresh()
+        self.post_message(self.RowHighlighted(row, self.report_at(row)))
+
+    def action_cursor_up(self) -> None:
+        self.cursor_row -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor_row += 1
+
+    def action_page_up(self) -> None:
+        self.cursor_row -= self._visible_rows
+
+    def action_page_down(self) -> None:
+        self.cursor_row += self._visible_rows
+
+    def action_first(self) -> None:
+        self.cursor_row = 0
+
+    def action_last(self) -> None:
+        self.cursor_row = self.row_count - 1
+
+    def _want(self, row: int) -> None:
+        page = self._pages.wanted(row)
+        if page is not None and self.source is not None:
+            run_blocking(self, partial(self._load_page, self.source, page), group="pages")
+
+    def on_resize(self) -> None:
+        self._update_virtual_size()

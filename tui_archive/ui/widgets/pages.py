@@ -1,0 +1,55 @@
+"""The rows a table holds: a few pages of a listing, least recently used first out."""
+
+from __future__ import annotations
+
+from textual.cache import LRUCache
+
+from ...core.model import Report
+
+PAGE_SIZE = 100
+MAX_PAGES = 40  # at most 4,000 rows held, whatever the archive's size
+
+
+class Pages:
+    """Pages of ``PAGE_SIZE`` rows by number, and which ones have been asked for."""
+
+    def __init__(self) -> None:
+        self._cache: LRUCache[int, list[Report]] = LRUCache(MAX_PAGES)
+        self._pending: set[int] = set()
+
+    def clear(self) -> None:
+        self._cache.clear()
+        self._pending.clear()
+
+    def put(self, page: int, rows: list[Report]) -> None:
+        self._pending.discard(page)
+        self._cache.set(page, rows)
+
+    def report_at(self, row: int) -> Report | None:
+        """The report at ``row`` if it is held, else None."""
+        rows = self._cache.get(row // PAGE_SIZE)
+        if rows is None:
+            return None
+        index = row % PAGE_SIZE
+        return rows[index] if index < len(rows) else None
+
+    def wanted(self, row: int) -> int | None:
+        """The page to read for ``row``, unless it has been asked for already."""
+        page = row // PAGE_SIZE
+        if page in self._pending:
+            return None
+        self._pending.add(page)
+        return page
+
+    def update(self, report: Report) -> None:
+        """Hold the new version of a report (a new view count, say) wherever it is held."""
+        for page in list(self._cache.keys()):
+            rows = self._cache.get(page) or []
+            for index, held in enumerate(rows):
+                if held.id == report.id:
+                    rows[index] = report
+
+    @property
+    def held(self) -> int:
+        """How many rows are held in memory."""
+        return sum(len(self._cache.get(page) or []) for page in list(self._cache.keys()))
