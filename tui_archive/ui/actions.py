@@ -1,7 +1,7 @@
-"""What the UI does outside the archive: copy to a clipboard (also over SSH), open a link.
+"""What the UI does beyond showing: copy to a clipboard (also over SSH), open a link, export, open by ID.
 
-Screens call :func:`copy_report_id` and :func:`open_report_link`; both tell the
-user what happened in a notification.
+Screens call these; each tells the user what happened in a notification, and
+what blocks runs in a worker whose failure reaches the app's one handler.
 """
 
 from __future__ import annotations
@@ -9,16 +9,21 @@ from __future__ import annotations
 import os
 import sys
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pyperclip
 from textual.app import App
 from textual.screen import Screen
 
+from ..core import export
+from ..core.listing import Listing
 from ..core.model import Report
 from ..core.safe import clean
 from ..core.store import Store
+from .screens.export import ExportScreen
 from .workers import run_blocking
 
 
@@ -123,3 +128,29 @@ def open_by_id(screen: Screen, store: Store, report_id: str, open_report: Callab
             screen.app.call_from_thread(open_report, report)
 
     run_blocking(screen, work, group="access")
+
+
+def ask_and_export(screen: Screen, store: Store, marked: list[str], listing: Listing, total: int | None) -> None:
+    """Ask for a format and a file, then export the marked reports, or else the whole listing."""
+    if marked:
+        what = f"the {len(marked)} marked report" + ("" if len(marked) == 1 else "s")
+    else:
+        what = "the reports listed" if total is None else f"the {total:,} reports listed"
+
+    def chosen(answer: tuple[str, Path] | None) -> None:
+        if answer is not None:
+            reports = partial(store.iter_ids, marked) if marked else partial(store.iter_listing, listing)
+            export_reports(screen, reports, *answer)
+
+    screen.app.push_screen(ExportScreen(what), chosen)
+
+
+def export_reports(screen: Screen, reports: Callable[[], Iterable[Report]], fmt: str, path: Path) -> None:
+    """Export in a worker, then say how many were written where (a failure reaches the app's handler)."""
+
+    def work() -> None:
+        count = export.to_file(reports(), fmt, path)
+        noun = "report" if count == 1 else "reports"
+        screen.app.call_from_thread(screen.notify, f"Exported {count:,} {noun} to {clean(path)}", markup=False)
+
+    run_blocking(screen, work, group="export")

@@ -25,7 +25,6 @@ from ..widgets.facets import FacetPanel
 from ..widgets.report_table import ReportTable
 from ..widgets.status_line import StatusLine
 from ..widgets.toolbar import Toolbar
-from .export import ask_and_export
 from .goto import GotoScreen
 from .history import HistoryScreen
 from .report import ReportScreen
@@ -225,7 +224,7 @@ class BrowseScreen(Screen[None]):
             self.app.push_screen(GotoScreen(self.table.row_count), self.table.go_to)
 
     def action_export(self) -> None:
-        ask_and_export(self, self.store, sorted(self.table.marked), self.listing, self.status.total)
+        actions.ask_and_export(self, self.store, sorted(self.table.marked), self.listing, self.status.total)
 
     def action_history(self) -> None:
         def chosen(report_id: str | None) -> None:

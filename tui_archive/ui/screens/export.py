@@ -1,9 +1,7 @@
-"""Export: ask where to, and in which format (CSV, JSON or Markdown), then write it in a worker."""
+"""Ask where to export, and in which format: CSV, JSON or Markdown (``actions.ask_and_export`` runs it)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from functools import partial
 from pathlib import Path
 
 from rich.text import Text
@@ -11,16 +9,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
-from ...core import export
 from ...core.export import FORMATS
-from ...core.listing import Listing
-from ...core.model import Report
-from ...core.safe import clean
-from ...core.store import Store
-from ..workers import run_blocking
 
 
 class ExportScreen(ModalScreen[tuple[str, Path] | None]):
@@ -74,29 +66,3 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-def ask_and_export(screen: Screen, store: Store, marked: list[str], listing: Listing, total: int | None) -> None:
-    """Ask for a format and a file, then export the marked reports, or else the whole listing."""
-    if marked:
-        what = f"the {len(marked)} marked report" + ("" if len(marked) == 1 else "s")
-    else:
-        what = "the reports listed" if total is None else f"the {total:,} reports listed"
-
-    def chosen(answer: tuple[str, Path] | None) -> None:
-        if answer is not None:
-            reports = partial(store.iter_ids, marked) if marked else partial(store.iter_listing, listing)
-            export_reports(screen, reports, *answer)
-
-    screen.app.push_screen(ExportScreen(what), chosen)
-
-
-def export_reports(screen: Screen, reports: Callable[[], Iterable[Report]], fmt: str, path: Path) -> None:
-    """Export in a worker, then say how many were written where (a failure reaches the app's handler)."""
-
-    def work() -> None:
-        count = export.to_file(reports(), fmt, path)
-        noun = "report" if count == 1 else "reports"
-        screen.app.call_from_thread(screen.notify, f"Exported {count:,} {noun} to {clean(path)}", markup=False)
-
-    run_blocking(screen, work, group="export")
