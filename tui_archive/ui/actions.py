@@ -97,8 +97,11 @@ def open_link(app: App, url: str | None) -> tuple[str, str]:
     return f"Copied link {shown} to {where} ({reason})", "information"
 
 
-def copy_report_id(screen: Screen, report: Report) -> None:
-    """Copy a report's ID and say so."""
+def copy_report_id(screen: Screen, report: Report | None) -> None:
+    """Copy a report's ID and say so (or that no report is highlighted)."""
+    if report is None:
+        screen.notify("No report highlighted", severity="warning")
+        return
     where = copy(screen.app, report.id)
     screen.notify(f"Copied {clean(report.id)} to {where}", markup=False)
 
@@ -110,8 +113,11 @@ def copy_ids(screen: Screen, report_ids: list[str]) -> None:
     screen.notify(f"Copied {len(report_ids)} marked {noun} to {where}", markup=False)
 
 
-def open_report_link(screen: Screen, report: Report) -> None:
+def open_report_link(screen: Screen, report: Report | None) -> None:
     """Open a report's link in a browser, or copy it where there is none, and say which."""
+    if report is None:
+        screen.notify("No report highlighted", severity="warning")
+        return
     message, severity = open_link(screen.app, report.url)
     screen.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
 

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input
+from textual.widgets import Footer, Header, Input
 
 from ...core import views
 from ...core.errors import ArchiveError, FileFailed
@@ -58,23 +58,18 @@ class BrowseScreen(Screen[None]):
         self.note = note
         self.listing = Listing(typing=True)
 
+        self.table = ReportTable(id="reports")
+        self.status = StatusLine(readonly=store.readonly, note=note, id="status")
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Toolbar(id="toolbar")
         with Horizontal(id="main"):
-            yield ReportTable(id="reports")
+            yield self.table
             yield DetailPane(id="detail")
             yield FacetPanel(id="facets")  # in the detail pane's place while open
-        yield StatusLine(readonly=self.store.readonly, note=self.note, id="status")
+        yield self.status
         yield Footer()
-
-    @property
-    def table(self) -> ReportTable:
-        return self.query_one(ReportTable)
-
-    @property
-    def status(self) -> StatusLine:
-        return self.query_one(StatusLine)
 
     def on_mount(self) -> None:
         self.table.focus()
@@ -151,10 +146,6 @@ class BrowseScreen(Screen[None]):
         if isinstance(message, Toolbar.CategoryChosen):
             self.table.focus()
 
-    @on(Button.Pressed, "#access")
-    def _access_pressed(self) -> None:
-        self.action_access()
-
     @on(ViewHeard)
     def _view_heard(self, message: ViewHeard) -> None:
         event = message.event
@@ -207,16 +198,11 @@ class BrowseScreen(Screen[None]):
     def action_copy_id(self) -> None:
         if self.table.marked:
             actions.copy_ids(self, sorted(self.table.marked))
-        elif self.table.highlighted is None:
-            self.notify("No report highlighted", severity="warning")
         else:
             actions.copy_report_id(self, self.table.highlighted)
 
     def action_open_link(self) -> None:
-        if self.table.highlighted is None:
-            self.notify("No report highlighted", severity="warning")
-        else:
-            actions.open_report_link(self, self.table.highlighted)
+        actions.open_report_link(self, self.table.highlighted)
 
     def action_goto_row(self) -> None:
         """Jump to a row by its number; the table fetches just the rows there."""

@@ -47,7 +47,7 @@ class DetailPane(VerticalScroll):
         yield Static(id="detail-title")
         yield Static(id="detail-meta")
         yield Static(id="detail-summary")
-        yield Button("Access ▸", id="access", variant="primary", compact=True)
+        yield Button("Access ▸", id="access", variant="primary", compact=True, action="screen.access")
 
     def on_mount(self) -> None:
         self.show(None)
