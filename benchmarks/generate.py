@@ -4,7 +4,7 @@ Words follow a Zipf distribution over a fixed vocabulary, so a few terms are
 in most reports and most terms are rare, as in real text. Titles run 6 to 14
 words, summaries 40 to 90, with 400 categories and dates over 25 years.
 
-    python benchmarks/generate.py 1000000 /tmp/reports.jsonl
+    .venv/bin/python -m benchmarks.generate 1000000 /tmp/reports.jsonl
 """
 
 from __future__ import annotations
@@ -57,7 +57,10 @@ def reports(n: int, seed: int = 1):
     rng = random.Random(seed)
     words = vocabulary()
     cumulative = zipf_weights(len(words))
-    categories = [f"{words[rng.randrange(500, 5000)].title()} {words[rng.randrange(500, 5000)].title()}" for _ in range(CATEGORIES)]
+    categories = [
+        f"{words[rng.randrange(500, 5000)].title()} {words[rng.randrange(500, 5000)].title()}"
+        for _ in range(CATEGORIES)
+    ]
     category_weights = zipf_weights(CATEGORIES, 0.8)
     for number in range(n):
         title_words = rng.choices(words, cum_weights=cumulative, k=rng.randint(6, 14))
