@@ -1,10 +1,11 @@
-"""Shared fixtures: archives in temporary folders, never the committed archive.db."""
+"""Shared fixtures: archives in temporary folders, built from the seed page, never the committed archive.db.
+
+The helpers the tests read and wait with are in helpers.py; record sets in samples.py.
+"""
 
 from __future__ import annotations
 
 import shutil
-import sqlite3
-from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -12,12 +13,8 @@ import pytest
 from tui_archive.core.importers import import_files
 from tui_archive.core.store import Store
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED_PAGE = ROOT / "tui_archive" / "data" / "global-analysis-archive.txt"
-COMMITTED_ARCHIVE = ROOT / "archive.db"
-
-# The seed page's reports, newest first, as a reader of the page sees them.
-SEED_IDS = ["RPT-1045", "RPT-1279", "RPT-363", "RPT-280"]
+from .helpers import COMMITTED_ARCHIVE, SEED_PAGE, make_store
+from .samples import HOSTILE, HOSTILE_NAME, LANGUAGE_REPORTS, big_reports
 
 
 @pytest.fixture
@@ -25,11 +22,23 @@ def seed_page() -> Path:
     return SEED_PAGE
 
 
+@pytest.fixture(scope="session")
+def seed_template(tmp_path_factory) -> Path:
+    """The seed page imported into a new archive, once per session (each test gets a copy)."""
+    path = tmp_path_factory.mktemp("seed-template") / "archive.db"
+    store = Store(path)
+    import_files(store, [SEED_PAGE])
+    store.close()
+    leftovers = [p.name for p in path.parent.iterdir() if p != path]
+    assert not leftovers, f"the template archive is not one file after closing: {leftovers}"
+    return path
+
+
 @pytest.fixture
-def archive_path(tmp_path: Path) -> Path:
-    """A copy of the committed sample archive, safe to write to."""
+def archive_path(tmp_path: Path, seed_template: Path) -> Path:
+    """A new archive of the seed page's four reports (RPT-280 with its one view), safe to write to."""
     path = tmp_path / "archive.db"
-    shutil.copyfile(COMMITTED_ARCHIVE, path)
+    shutil.copyfile(seed_template, path)
     return path
 
 
@@ -41,53 +50,73 @@ def store(archive_path: Path):
 
 
 @pytest.fixture
+def committed_archive(tmp_path: Path) -> Path:
+    """A copy of the committed archive.db, the file shipped with the project."""
+    folder = tmp_path / "committed"
+    folder.mkdir()
+    path = folder / "archive.db"
+    shutil.copyfile(COMMITTED_ARCHIVE, path)
+    return path
+
+
+@pytest.fixture
+def committed_store(committed_archive: Path):
+    store = Store(committed_archive)
+    yield store
+    store.close()
+
+
+@pytest.fixture
 def empty_store(tmp_path: Path):
     store = Store(tmp_path / "new.db")
     yield store
     store.close()
 
 
-def make_store(path: Path, records: Iterable[dict]) -> Store:
-    """A new archive holding ``records`` (dicts with at least id and title)."""
-    store = Store(path)
-    with store.writer() as writer:
-        for record in records:
-            writer.upsert(record)
-    return store
+@pytest.fixture
+def not_sqlite(tmp_path: Path) -> Path:
+    """A file named like an archive that is not one."""
+    path = tmp_path / "notes.db"
+    path.write_text("Shopping list: milk, eggs.\n" * 100, encoding="utf-8")
+    return path
 
 
 @pytest.fixture
 def seed_imported(tmp_path: Path):
-    """A new archive made by importing the seed page."""
+    """A new archive made by importing the seed page, in the test itself."""
     store = Store(tmp_path / "seed.db")
     import_files(store, [SEED_PAGE])
     yield store
     store.close()
 
 
-async def settle(pilot) -> None:
-    """Let the app handle what is queued, its workers finish, and the results land."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+@pytest.fixture
+def hostile_store(tmp_path: Path):
+    """Reports whose text carries markup, escape sequences, bidi overrides, huge and wide fields."""
+    store = make_store(tmp_path / "hostile.db", HOSTILE)
+    store.set_name(HOSTILE_NAME)
+    yield store
+    store.close()
 
 
-def views_in_file(path: Path, report_id: str) -> int:
-    """A report's view count as the file holds it, read by a connection of its own."""
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("SELECT views FROM reports WHERE id = ?", [report_id]).fetchone()[0]
-    finally:
-        conn.close()
+@pytest.fixture(scope="module")
+def language_store(tmp_path_factory):
+    """Five reports for the search language's fields, phrases, exclusion and OR (read only)."""
+    store = make_store(tmp_path_factory.mktemp("ql") / "ql.db", LANGUAGE_REPORTS)
+    yield store
+    store.close()
 
 
-def archive_contents(path: Path):
-    """Everything a user could see in the archive: its reports and its name."""
-    conn = sqlite3.connect(path)
-    try:
-        return (
-            conn.execute("SELECT * FROM reports ORDER BY id").fetchall(),
-            conn.execute("SELECT * FROM archive_meta ORDER BY key").fetchall(),
-        )
-    finally:
-        conn.close()
+@pytest.fixture(scope="session")
+def big_archive(tmp_path_factory) -> Path:
+    """50,000 reports, built once per session (tests only read it)."""
+    path = tmp_path_factory.mktemp("big") / "big.db"
+    make_store(path, big_reports()).close()
+    return path
+
+
+@pytest.fixture
+def big_store(big_archive: Path):
+    store = Store(big_archive)
+    yield store
+    store.close()

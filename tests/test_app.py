@@ -8,30 +8,27 @@ import pyperclip
 import pytest
 from textual.widgets import Input, Select, Static
 
+from tui_archive.core.store import Store
 from tui_archive.ui.app import ArchiveApp
 from tui_archive.ui.screens.browse import BrowseScreen
 from tui_archive.ui.screens.help import HelpScreen
 from tui_archive.ui.screens.report import ReportScreen
-from tui_archive.core.store import Store
 from tui_archive.ui.widgets.detail import DetailPane
 from tui_archive.ui.widgets.report_table import ReportTable
 
-from .conftest import SEED_IDS, settle, views_in_file
+from .helpers import (
+    SEED_IDS,
+    make_store,
+    notifications,
+    screen_text,
+    settle,
+    shown_ids,
+    status,
+    views_in_file,
+    wait_for_listing,
+)
 
-
-def shown_ids(app: ArchiveApp) -> list[str]:
-    table = app.screen.query_one(ReportTable)
-    return [table.report_at(row).id for row in range(table.row_count)]
-
-
-def status(app: ArchiveApp) -> str:
-    return str(app.screen.query_one("#status", Static).render())
-
-
-def screen_text(app: ArchiveApp) -> str:
-    """What the terminal shows, as plain text, one line per terminal row."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+pytestmark = pytest.mark.app
 
 
 @pytest.fixture
@@ -60,16 +57,14 @@ async def test_search_narrows_the_table(app: ArchiveApp):
         await pilot.press("slash")
         assert app.focused is app.screen.query_one("#search", Input)
         await pilot.press(*"Malaysian")
-        await pilot.pause(0.2)
-        await settle(pilot)
+        await wait_for_listing(pilot, "Malaysian")
         assert shown_ids(app) == ["RPT-1045"]
         assert "1 of 4 match 'Malaysian'" in status(app)
         await pilot.press("escape")
         assert app.focused is app.screen.query_one(ReportTable)
         # Clearing the search brings every report back, newest first again.
         await pilot.press("slash", "ctrl+u")
-        await pilot.pause(0.2)
-        await settle(pilot)
+        await wait_for_listing(pilot, "")
         assert shown_ids(app) == SEED_IDS
 
 
@@ -77,8 +72,7 @@ async def test_search_with_no_match_says_so(app: ArchiveApp):
     async with app.run_test(size=(120, 32)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"zebra")
-        await pilot.pause(0.2)
-        await settle(pilot)
+        await wait_for_listing(pilot, "zebra")
         assert shown_ids(app) == []
         assert "0 of 4 match 'zebra'" in status(app)
         assert "No report highlighted" in str(app.screen.query_one("#detail-summary", Static).render())
@@ -147,7 +141,7 @@ async def test_y_copies_the_id_with_pyperclip(app: ArchiveApp, monkeypatch):
         await pilot.press("down", "y")
         await pilot.pause()
         assert copied == ["RPT-1279"]
-        assert any("Copied RPT-1279 to the clipboard" in n.message for n in app._notifications)
+        assert any("Copied RPT-1279 to the clipboard" in message for message in notifications(app))
 
 
 async def test_y_falls_back_to_osc52_without_a_clipboard(app: ArchiveApp, monkeypatch):
@@ -162,7 +156,7 @@ async def test_y_falls_back_to_osc52_without_a_clipboard(app: ArchiveApp, monkey
         await pilot.press("y")  # on the report screen: the open report
         await pilot.pause()
         assert app.clipboard == "RPT-1045"
-        assert any("terminal clipboard" in n.message for n in app._notifications)
+        assert any("terminal clipboard" in message for message in notifications(app))
 
 
 async def test_help_lists_the_keys(app: ArchiveApp):
@@ -188,8 +182,6 @@ async def test_command_palette_offers_the_actions(app: ArchiveApp):
 
 
 async def test_category_key_opens_the_filter_and_choosing_narrows(tmp_path: Path):
-    from .conftest import make_store
-
     store = make_store(
         tmp_path / "two.db",
         [
@@ -233,8 +225,6 @@ async def test_wide_terminal_puts_detail_beside_table(app: ArchiveApp):
 
 
 async def test_archive_text_is_shown_literally(tmp_path: Path):
-    from .conftest import make_store
-
     store = make_store(
         tmp_path / "odd.db",
         [{"id": "Q-3", "title": "Q3 [draft] outlook [/]", "summary": "[bold]not bold[/bold]", "date": "2024-01-01"}],
@@ -257,3 +247,14 @@ async def test_q_quits(app: ArchiveApp):
         await pilot.pause()
     assert app.return_code in (0, None)
     assert not app.is_running
+
+
+async def test_the_committed_archive_opens(committed_store: Store):
+    """The archive.db shipped in the checkout (a copy of it) opens on the seed page's four reports."""
+    app = ArchiveApp(committed_store)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen)
+        assert shown_ids(app) == SEED_IDS
+        assert "4 reports" in status(app)
+        assert app.title == "Global Analysis Archive"

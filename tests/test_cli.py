@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +12,9 @@ from click.testing import CliRunner
 from tui_archive.cli import cli
 from tui_archive.core.locations import ENV_VAR
 
-from .conftest import SEED_IDS, SEED_PAGE, archive_contents, make_store, views_in_file
+from .helpers import SEED_IDS, SEED_PAGE, archive_contents, make_store, views_in_file
+
+pytestmark = pytest.mark.unit
 
 
 @pytest.fixture(autouse=True)
@@ -239,13 +238,6 @@ def test_import_missing_file(tmp_path, archive_path):
 # -- archives that cannot be opened --------------------------------------------------------------
 
 
-@pytest.fixture
-def not_sqlite(tmp_path):
-    path = tmp_path / "notes.db"
-    path.write_text("Shopping list: milk, eggs.\n" * 100, encoding="utf-8")
-    return path
-
-
 @pytest.mark.parametrize(
     "args",
     [("search",), ("search", "--json", "magnet"), ("show", "RPT-280"), ("import", str(SEED_PAGE))],
@@ -264,40 +256,3 @@ def test_db_that_does_not_exist(tmp_path):
     result = run("search", "--db", str(missing))
     assert_clean_failure(result, "no such archive")
     assert not missing.exists()
-
-
-# -- the installed command ------------------------------------------------------------------------
-
-
-def _command() -> list[str]:
-    beside = Path(sys.executable).parent / "tui-archive"
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which("tui-archive")
-    return [found] if found else [sys.executable, "-m", "tui_archive"]
-
-
-def test_installed_command_exit_codes(archive_path, not_sqlite, tmp_path):
-    env = {key: value for key, value in os.environ.items() if key != ENV_VAR}
-    env["XDG_DATA_HOME"] = str(tmp_path / "xdg-data")
-
-    def command(*args):
-        return subprocess.run(
-            [*_command(), *args], capture_output=True, text=True, cwd=tmp_path / "cwd", env=env, timeout=60
-        )
-
-    ok = command("search", "--json", "--db", str(archive_path))
-    assert ok.returncode == 0, ok.stderr
-    assert [r["id"] for r in json.loads(ok.stdout)] == SEED_IDS
-
-    shown = command("show", "RPT-363", "--db", str(archive_path))
-    assert shown.returncode == 0, shown.stderr
-    assert views_in_file(archive_path, "RPT-363") == 1
-
-    missing = command("show", "NOPE", "--db", str(archive_path))
-    assert missing.returncode == 1
-    assert "NOPE" in missing.stderr and "Traceback" not in missing.stderr
-
-    broken = command("search", "--db", str(not_sqlite))
-    assert broken.returncode == 1
-    assert "not an SQLite archive" in broken.stderr and "Traceback" not in broken.stderr

@@ -14,6 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from .helpers import dump, views_in_file
+
+pytestmark = pytest.mark.terminal
+
 ACCESS_SCRIPT = """
 import sys
 from tui_archive.core.store import Store
@@ -46,18 +50,10 @@ print("READS", reads, errors, slowest, flush=True)
 """
 
 
-def views(path: Path, report_id: str) -> int:
-    with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT views FROM reports WHERE id = ?", [report_id]).fetchone()[0]
-
-
-def dump(path: Path) -> list[str]:
-    with sqlite3.connect(path) as conn:
-        return list(conn.iterdump())
-
-
 def python(*args: str, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs
+    )
 
 
 @pytest.fixture
@@ -78,22 +74,22 @@ def big_jsonl(tmp_path: Path) -> Path:
 
 def test_n_processes_times_m_accesses_lose_no_view(archive_path: Path):
     processes, accesses = 6, 25
-    before = views(archive_path, "RPT-1045")
+    before = views_in_file(archive_path, "RPT-1045")
     procs = [python("-c", ACCESS_SCRIPT, str(archive_path), "RPT-1045", str(accesses)) for _ in range(processes)]
     for proc in procs:
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
-    assert views(archive_path, "RPT-1045") == before + processes * accesses
+    assert views_in_file(archive_path, "RPT-1045") == before + processes * accesses
 
 
 def test_show_from_many_processes_counts_every_view(archive_path: Path):
     processes = 8
-    before = views(archive_path, "RPT-280")
+    before = views_in_file(archive_path, "RPT-280")
     procs = [python("-m", "tui_archive", "show", "RPT-280", "--db", str(archive_path)) for _ in range(processes)]
     for proc in procs:
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
-    assert views(archive_path, "RPT-280") == before + processes
+    assert views_in_file(archive_path, "RPT-280") == before + processes
 
 
 def test_readers_are_never_locked_out_by_an_import(archive_path: Path, big_jsonl: Path):
@@ -111,26 +107,32 @@ def test_readers_are_never_locked_out_by_an_import(archive_path: Path, big_jsonl
         assert conn.execute("SELECT count(*) FROM reports WHERE id LIKE 'B-%'").fetchone()[0] == 80_000
 
 
+def wait_until_writing(importer: subprocess.Popen, archive_path: Path, size: int) -> None:
+    """Wait until the import is writing (its WAL has grown past ``size`` bytes) or has ended."""
+    wal = Path(str(archive_path) + "-wal")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and importer.poll() is None:
+        if wal.exists() and wal.stat().st_size > size:
+            return
+        time.sleep(0.02)
+
+
 def test_views_counted_during_an_import_are_kept(archive_path: Path, big_jsonl: Path):
-    before = views(archive_path, "RPT-1045")
+    before = views_in_file(archive_path, "RPT-1045")
     importer = python("-m", "tui_archive", "import", str(big_jsonl), "--db", str(archive_path))
-    time.sleep(0.3)
+    wait_until_writing(importer, archive_path, 100_000)
+    assert importer.poll() is None, "the import finished before a view could be counted during it"
     counter = python("-c", ACCESS_SCRIPT, str(archive_path), "RPT-1045", "5")
     assert counter.wait(timeout=60) == 0, counter.stderr.read()
     assert importer.wait(timeout=60) == 0, importer.stderr.read()
-    assert views(archive_path, "RPT-1045") == before + 5
+    assert views_in_file(archive_path, "RPT-1045") == before + 5
 
 
 def test_import_killed_halfway_leaves_the_archive_as_it_was(archive_path: Path, big_jsonl: Path):
     before = dump(archive_path)
-    wal = Path(str(archive_path) + "-wal")
     importer = python("-m", "tui_archive", "import", str(big_jsonl), "--db", str(archive_path))
     # Wait until the import is writing (its WAL grows), then kill it without warning.
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and importer.poll() is None:
-        if wal.exists() and wal.stat().st_size > 2_000_000:
-            break
-        time.sleep(0.02)
+    wait_until_writing(importer, archive_path, 2_000_000)
     assert importer.poll() is None, "the import finished before it could be killed; make the file bigger"
     os.kill(importer.pid, signal.SIGKILL)
     importer.wait(timeout=10)

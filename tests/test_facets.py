@@ -7,16 +7,18 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Select
 
+from tui_archive.core.store import Store
 from tui_archive.ui.app import ArchiveApp
 from tui_archive.ui.screens.browse import BrowseScreen
 from tui_archive.ui.screens.help import HelpScreen
-from tui_archive.core.store import Store
 from tui_archive.ui.widgets.detail import DetailPane
 from tui_archive.ui.widgets.facets import FacetPanel
 from tui_archive.ui.widgets.report_table import ReportTable
 
-from .conftest import make_store
-from .test_app import screen_text, settle, shown_ids, status
+from .helpers import make_store, screen_text, settle, shown_ids, status
+from .helpers import search as type_search
+
+pytestmark = pytest.mark.app
 
 RECORDS = [
     {"id": "E-1", "title": "Oil supply outlook", "category": "Energy", "date": "2024-01-01"},
@@ -46,9 +48,7 @@ def facet_lines(app: ArchiveApp) -> list[str]:
 
 
 async def search(pilot, text: str) -> None:
-    await pilot.press("slash", "ctrl+u", *text)
-    await pilot.pause(0.2)
-    await settle(pilot)
+    await type_search(pilot, text)
     await pilot.press("escape")
     await pilot.pause()
 

@@ -1,39 +1,20 @@
-"""Bad files, bad archives and faults: a clear message, no traceback, nothing lost."""
+"""Bad files and bad archives: a clear message, no traceback, nothing lost."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
 import sqlite3
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
-from textual.widgets import Static
 
-from tui_archive.core import store as store_module
-from tui_archive.core import views as views_module
-from tui_archive.core.errors import from_sqlite
-from tui_archive.ui.app import ArchiveApp
 from tui_archive.cli import cli
-from tui_archive.ui.screens.browse import BrowseScreen
-from tui_archive.ui.screens.error import ErrorScreen
-from tui_archive.ui.screens.report import ReportScreen
 from tui_archive.core.schema import SCHEMA_VERSION
-from tui_archive.core.store import Store
 
-from .conftest import COMMITTED_ARCHIVE, settle, views_in_file
+from .helpers import COMMITTED_ARCHIVE, dump
 
-
-def dump(path: Path) -> list[str]:
-    """Everything in the archive, as SQL."""
-    with sqlite3.connect(path) as conn:
-        return list(conn.iterdump())
+pytestmark = pytest.mark.unit
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -42,22 +23,15 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def status(app: ArchiveApp) -> str:
-    return str(app.screen.query_one("#status", Static).render())
-
-
-def browse_status(app: ArchiveApp) -> str:
-    """The list's status line, also while a report is open over it."""
-    browse = next(s for s in app.screen_stack if isinstance(s, BrowseScreen))
-    return str(browse.query_one("#status", Static).render())
-
-
 # -- bad import files ------------------------------------------------------------------
 
 BAD_FILES = {
     "broken.json": (b'[{"id": "A-1", "title": "ok"},\n{"id": "A-2", "title": }]', ["broken.json", "line 2"]),
     "not-a-list.json": (b'[1, 2]', ["not-a-list.json", "record 1", "expected an object"]),
-    "lines.jsonl": (b'{"id": "A-1", "title": "ok"}\n{"id": "A-2", "title": "x"\n', ["lines.jsonl", "line 2", "not valid JSON"]),
+    "lines.jsonl": (
+        b'{"id": "A-1", "title": "ok"}\n{"id": "A-2", "title": "x"\n',
+        ["lines.jsonl", "line 2", "not valid JSON"],
+    ),
     "no-id.csv": (b"id,title\nA-1,ok\n,no id here\n", ["no-id.csv", "line 3", "missing id"]),
     "no-title.jsonl": (b'{"id": "A-1"}\n', ["no-title.jsonl", "line 1", "missing title"]),
     "views.csv": (b"id,title,views\nA-1,ok,3\nA-2,bad,many\nA-3,neg,-1\n", ["views.csv", "line 3", "line 4", "views"]),
@@ -164,193 +138,3 @@ def test_missing_directory(tmp_path: Path):
         assert "Traceback" not in out
         assert "no such archive" in out or "does not exist" in out
     assert not (tmp_path / "no").exists()
-
-
-def _as_nobody() -> list[str] | None:
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"] if setpriv else None
-
-
-@pytest.fixture
-def readonly_dir(tmp_path_factory):
-    """A read-only directory holding a read-only copy of the archive (WAL mode, no -shm)."""
-    prefix = _as_nobody()
-    if prefix is None:
-        pytest.skip("running as root without setpriv: cannot make a file read-only")
-    base = Path(tempfile.mkdtemp(prefix="tui-archive-ro-"))  # outside pytest's private (0700) folder
-    base.chmod(0o755)
-    folder = base / "shared"
-    folder.mkdir()
-    shutil.copyfile(COMMITTED_ARCHIVE, folder / "archive.db")
-    (folder / "archive.db").chmod(0o444)
-    folder.chmod(0o555)
-    yield prefix, folder / "archive.db"
-    folder.chmod(0o755)
-    shutil.rmtree(base)
-
-
-def test_readonly_archive_in_readonly_directory_can_be_browsed(readonly_dir):
-    prefix, path = readonly_dir
-    before = path.read_bytes()
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-
-    def cli_run(*args):
-        return subprocess.run(
-            [*prefix, sys.executable, "-m", "tui_archive", *args, "--db", str(path)],
-            capture_output=True, text=True, env=env, timeout=60, cwd="/",
-        )
-
-    proc = cli_run("search", "magnet")
-    assert proc.returncode == 0, proc.stderr
-    assert "RPT-1279" in proc.stdout
-    proc = cli_run("show", "RPT-280")
-    assert proc.returncode == 0, proc.stderr
-    assert "read-only: this view was not counted" in proc.stderr
-    assert "1 view" in proc.stdout
-    assert path.read_bytes() == before
-    assert sorted(p.name for p in path.parent.iterdir()) == ["archive.db"]
-
-
-async def test_readonly_archive_says_so_once_and_counts_nothing(archive_path: Path, monkeypatch):
-    before = dump(archive_path)
-    real_access = os.access
-    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if mode == os.W_OK else real_access(p, mode, **kw))
-    store = Store(archive_path, create=False)
-    monkeypatch.undo()
-    assert store.readonly
-    app = ArchiveApp(store)
-    async with app.run_test(size=(120, 32)) as pilot:
-        await settle(pilot)
-        assert status(app).count("read-only: views are not counted") == 1
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, ReportScreen)
-        await pilot.press("escape")
-        await settle(pilot)
-        assert status(app).count("read-only: views are not counted") == 1
-        assert app.is_running
-    store.close()
-    assert dump(archive_path) == before
-
-
-# -- faults while the app runs ------------------------------------------------------
-
-
-@contextlib.contextmanager
-def archive_and_blocker(path: Path):
-    """The archive opened by the app's store, and another program's connection that can lock it."""
-    store = Store(path)
-    blocker = sqlite3.connect(path, isolation_level=None)
-    try:
-        yield store, blocker
-    finally:
-        blocker.close()
-        store.close()
-
-
-async def test_locked_archive_while_counting_a_view(archive_path: Path, monkeypatch):
-    """A view counted while another program holds the archive waits for it, and is not lost."""
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 100)
-    monkeypatch.setattr(views_module, "PAUSE", 0.05)
-    with archive_and_blocker(archive_path) as (store, blocker):
-        app = ArchiveApp(store)
-        async with app.run_test(size=(120, 32)) as pilot:
-            await settle(pilot)
-            blocker.execute("BEGIN EXCLUSIVE")
-            await pilot.press("enter")
-            for _ in range(100):
-                await pilot.pause(0.02)
-                if "busy" in browse_status(app):
-                    break
-            assert isinstance(app.screen, ReportScreen)
-            await pilot.press("escape")
-            await pilot.pause()
-            assert "busy" in status(app) and "will be counted" in status(app)
-            assert app.is_running
-            blocker.execute("ROLLBACK")
-            await settle(pilot)
-            # The waiting view landed once the lock was gone, and the note is gone.
-            assert "busy" not in status(app)
-            assert "RPT-1045 · Rare Earths · 2026-02-12 · 1 view" in str(
-                app.screen.query_one("#detail-meta").render()
-            )
-    assert views_in_file(archive_path, "RPT-1045") == 1
-
-
-async def test_view_given_up_after_the_retry_period(archive_path: Path, monkeypatch):
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 50)
-    monkeypatch.setattr(views_module, "PATIENCE", 0.3)
-    monkeypatch.setattr(views_module, "PAUSE", 0.05)
-    with archive_and_blocker(archive_path) as (store, blocker):
-        app = ArchiveApp(store)
-        async with app.run_test(size=(120, 32)) as pilot:
-            await settle(pilot)
-            blocker.execute("BEGIN EXCLUSIVE")
-            await pilot.press("enter")
-            await app.workers.wait_for_complete()
-            await pilot.press("escape")
-            await pilot.pause()
-            assert "view not counted" in status(app)
-            assert app.is_running
-            blocker.execute("ROLLBACK")
-    assert views_in_file(archive_path, "RPT-1045") == 0
-
-
-async def test_disk_full_while_counting_a_view(store: Store, monkeypatch):
-    def full(report_id):  # as the store raises it, from SQLite's error
-        raise from_sqlite(sqlite3.OperationalError("database or disk is full"), store.path)
-
-    monkeypatch.setattr(store, "access", full)
-    app = ArchiveApp(store)
-    async with app.run_test(size=(120, 32)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, ReportScreen)
-        await pilot.press("escape")
-        await pilot.pause()
-        assert "view not counted" in status(app)
-        assert "disk is full" in status(app)
-        assert app.is_running
-
-
-async def test_archive_damaged_while_browsing(archive_path: Path):
-    store = Store(archive_path)
-    app = ArchiveApp(store)
-    async with app.run_test(size=(120, 32)) as pilot:
-        await settle(pilot)
-        store.close()  # drop pooled connections so the next query reads the file again
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(archive_path) + suffix).unlink(missing_ok=True)
-        archive_path.write_bytes(b"garbage" * 5000)
-        await pilot.press("s")
-        await settle(pilot)
-        assert isinstance(app.screen, BrowseScreen)
-        assert "not an SQLite archive" in status(app) or "archive error" in status(app)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("escape", "slash", *"magnet")
-        await pilot.pause(0.2)
-        await settle(pilot)
-        assert app.is_running
-    store.close()
-
-
-async def test_archive_unreadable_at_start_shows_an_error_screen(archive_path: Path):
-    store = Store(archive_path)
-    store.close()
-    for suffix in ("-wal", "-shm"):
-        Path(str(archive_path) + suffix).unlink(missing_ok=True)
-    archive_path.write_bytes(b"garbage" * 5000)
-    app = ArchiveApp(store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, ErrorScreen)
-        message = str(app.screen.query_one("#error-message", Static).render())
-        assert "not an SQLite archive" in message or "archive error" in message
-        await pilot.press("q")
-        await pilot.pause()
-    assert not app.is_running
-    store.close()

@@ -12,7 +12,9 @@ from tui_archive.core.importers import ImportFailed, import_files
 from tui_archive.core.listing import Listing
 from tui_archive.core.store import Store
 
-from .conftest import COMMITTED_ARCHIVE, SEED_IDS, SEED_PAGE, archive_contents
+from .helpers import COMMITTED_ARCHIVE, SEED_IDS, SEED_PAGE, archive_contents
+
+pytestmark = pytest.mark.unit
 
 SEED_TITLES = {
     "RPT-1045": "Rare Earth Midstream Power: Why China’s Processing Edge Remains the Decisive Chokepoint",
@@ -81,7 +83,7 @@ def test_seed_page_pairs_each_report_with_its_own_summary(empty_store):
     import_files(empty_store, [SEED_PAGE])
     summaries = [empty_store.get(report_id).summary for report_id in SEED_IDS]
     assert summaries == distinct(page_paragraphs())
-    for summary, opening in zip(summaries, SUMMARY_OPENINGS):
+    for summary, opening in zip(summaries, SUMMARY_OPENINGS, strict=True):
         assert summary.startswith(opening)
     assert len(set(summaries)) == 4
 
@@ -99,17 +101,24 @@ def test_reimporting_the_page_does_not_duplicate(seed_imported):
     assert archive_contents(seed_imported.path) == before
 
 
-def test_committed_archive_holds_the_pages_reports(store, seed_imported):
+def test_committed_archive_holds_the_pages_reports(committed_store, seed_imported):
     digest = hashlib.sha256(COMMITTED_ARCHIVE.read_bytes()).hexdigest()
-    assert store.path != COMMITTED_ARCHIVE
+    assert committed_store.path != COMMITTED_ARCHIVE
 
     def facts(s: Store):
         return [(r.id, r.title, r.category, r.date, r.summary, r.body, r.url) for r in all_reports(s)]
 
-    assert facts(store) == facts(seed_imported)
-    assert [r.id for r in store.window(Listing(), 0, 100)] == SEED_IDS
-    assert store.name() == seed_imported.name() == "Global Analysis Archive"
+    assert facts(committed_store) == facts(seed_imported)
+    assert [r.id for r in committed_store.window(Listing(), 0, 100)] == SEED_IDS
+    assert committed_store.name() == seed_imported.name() == "Global Analysis Archive"
     assert hashlib.sha256(COMMITTED_ARCHIVE.read_bytes()).hexdigest() == digest
+
+
+def test_the_archive_the_tests_start_from_is_the_committed_one(archive_path, committed_archive):
+    """The fixtures build their archive from the seed page; it holds what the shipped archive.db holds."""
+    assert archive_contents(archive_path) == archive_contents(committed_archive)
+    reports, _ = archive_contents(archive_path)
+    assert {row[0]: row[4] for row in reports} == {"RPT-1045": 0, "RPT-1279": 0, "RPT-363": 0, "RPT-280": 1}
 
 
 # -- other formats ----------------------------------------------------------------------------

@@ -13,9 +13,9 @@ pytestmark = pytest.mark.unit
 UI_PACKAGES = ("textual", "rich")
 
 LOADED_UI = (
-    "import sys; loaded = sorted(m for m in sys.modules if m.split('.')[0] in {ui!r}); "
+    f"import sys; loaded = sorted(m for m in sys.modules if m.split('.')[0] in {set(UI_PACKAGES)!r}); "
     "print(' '.join(loaded)); sys.exit(1 if loaded else 0)"
-).format(ui=set(UI_PACKAGES))
+)
 
 
 def run(code: str) -> subprocess.CompletedProcess[str]:
@@ -52,7 +52,8 @@ def test_cli_commands_for_scripts_load_no_ui(args, seed_page: Path, tmp_path: Pa
         "from tui_archive.core.store import Store\n"
         f"with Store({str(db)!r}) as store: import_files(store, [{seed!r}])\n"
         "from tui_archive.cli import main\n"
-        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n" + LOADED_UI.replace("; ", "\n")
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        + LOADED_UI.replace("; ", "\n")
     )
     result = run(code)
     assert result.returncode == 0, f"{args} loaded {result.stdout.strip()[-300:]} {result.stderr[-2000:]}"

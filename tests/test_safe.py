@@ -14,6 +14,8 @@ from rich.text import Text
 from tui_archive.core.safe import clean
 from tui_archive.ui.text import fit, safe_text
 
+pytestmark = pytest.mark.unit
+
 
 def rendered(text: Text) -> str:
     out = io.StringIO()

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui_archive.cli import cli
-from tui_archive.core.query import parse_query
 from tui_archive.core.listing import RELEVANCE, SORTS, Listing
+from tui_archive.core.query import parse_query
 from tui_archive.core.store import Store
 
-from .conftest import make_store
+from .helpers import make_store
+
+pytestmark = pytest.mark.unit
 
 FTS_SYNTAX = ['"', "'", "(", ")", "*", "^", "-", "+", ":", "{", "}", "[", "]", "NEAR", "NEAR(", "AND", "OR", "NOT",
               "near/3", "title:", "reports_fts", "\\", "%", "_", ",", ".", "\x00", "\x1b", " ", "\t", "\n"]
@@ -34,7 +34,13 @@ def fuzz_store(tmp_path_factory) -> Store:
     store = make_store(
         path,
         [
-            {"id": f"R-{i}", "title": f"{word} report {i}", "summary": " ".join(WORDS), "category": "C", "date": "2024-01-01"}
+            {
+                "id": f"R-{i}",
+                "title": f"{word} report {i}",
+                "summary": " ".join(WORDS),
+                "category": "C",
+                "date": "2024-01-01",
+            }
             for i, word in enumerate(WORDS)
         ],
     )

@@ -4,7 +4,8 @@ The SVGs live in ``tests/__snapshots__/test_snapshots/``. After an intended
 change of layout, look at them and update with
 ``.venv/bin/python -m pytest tests/test_snapshots.py --snapshot-update``.
 
-Every snapshot starts on a copy of the committed sample archive and waits for
+Every snapshot starts on an archive built from the seed page (what the committed
+archive.db holds) and waits for
 the store's workers, so nothing depends on timing; the header has no clock.
 """
 
@@ -14,10 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from tui_archive.ui.app import ArchiveApp
 from tui_archive.core.store import Store
+from tui_archive.ui.app import ArchiveApp
 
-from .conftest import settle
+from .helpers import settle, wait_for_listing
+
+pytestmark = pytest.mark.app
 
 
 @pytest.fixture
@@ -27,14 +30,20 @@ def snapshot_app(archive_path: Path):
     store.close()
 
 
-def keys(*pressed: str):
-    """A ``run_before`` that waits for the listing, presses keys, and waits for the store again."""
+def keys(*pressed: str, searched: str | None = None):
+    """A ``run_before`` that waits for the listing, presses keys, and waits for the store again.
+
+    ``searched``: the search text the keys type, whose results to wait for (the box waits
+    for a pause in typing before it searches).
+    """
 
     async def run_before(pilot) -> None:
         await settle(pilot)
         for key in pressed:
             await pilot.press(key)
             await settle(pilot)
+        if searched is not None:
+            await wait_for_listing(pilot, searched)
 
     return run_before
 
@@ -51,7 +60,7 @@ def test_browse_80x24(snap_compare, snapshot_app):
 def test_browse_search(snap_compare, snapshot_app):
     """Searching for a word found in one summary: one row, best match first."""
     assert snap_compare(
-        snapshot_app, terminal_size=(120, 32), run_before=keys("slash", *"Malaysian", "enter")
+        snapshot_app, terminal_size=(120, 32), run_before=keys("slash", *"Malaysian", "enter", searched="Malaysian")
     )
 
 

@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
-from .conftest import SEED_IDS, make_store
 from tui_archive.core import store as store_module
+from tui_archive.core.errors import ArchiveError
 from tui_archive.core.importers import import_files
 from tui_archive.core.listing import RELEVANCE, SORTS, Listing
-from tui_archive.core.schema import SCHEMA_VERSION
-from tui_archive.core.errors import ArchiveError
 from tui_archive.core.model import Category
+from tui_archive.core.schema import SCHEMA_VERSION
 from tui_archive.core.store import Store
 
-VENV_BIN = Path(sys.executable).parent
+from .helpers import SEED_IDS, make_store
+
+pytestmark = pytest.mark.unit
 
 
 def ids(reports) -> list[str]:
@@ -120,12 +119,12 @@ def test_archive_name_is_kept_in_archive_meta(tmp_path):
     reopened.close()
 
 
-def test_committed_archive_copy_is_current(store):
-    conn = sqlite3.connect(store.path)
+def test_committed_archive_copy_is_current(committed_store):
+    conn = sqlite3.connect(committed_store.path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
-    assert store.name() == "Global Analysis Archive"
+    assert committed_store.name() == "Global Analysis Archive"
 
 
 def _window_sql(store: Store, listing: Listing) -> str:
@@ -173,27 +172,6 @@ def test_file_opens_with_sqlite_utils(store):
         assert [row["id"] for row in db["reports"].search("Malaysian")] == ["RPT-1045"]
     finally:
         db.close()
-
-
-def _sqlite_utils_cli() -> str:
-    candidate = VENV_BIN / "sqlite-utils"
-    return str(candidate) if candidate.exists() else "sqlite-utils"
-
-
-def test_sqlite_utils_cli_reads_the_archive(store):
-    tables = subprocess.run(
-        [_sqlite_utils_cli(), "tables", str(store.path)], capture_output=True, text=True, timeout=60
-    )
-    assert tables.returncode == 0, tables.stderr
-    assert '"reports"' in tables.stdout and '"reports_fts"' in tables.stdout
-    search = subprocess.run(
-        [_sqlite_utils_cli(), "search", str(store.path), "reports", "Malaysian", "-c", "id"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert search.returncode == 0, search.stderr
-    assert "RPT-1045" in search.stdout and "RPT-280" not in search.stdout
 
 
 # -- full-text index kept in sync with writes from anywhere ----------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
-import sqlite3
 import subprocess
 import sys
 import time
@@ -20,13 +19,17 @@ from pathlib import Path
 
 import pytest
 
+from .helpers import views_in_file
+
 CONSOLE_SCRIPT = Path(sys.executable).parent / "tui-archive"
 DEADLINE = 20.0  # seconds to wait for anything to show up; CI machines can be slow
+
+pytestmark = [pytest.mark.terminal]
 
 if shutil.which("tmux") is None:
     if os.environ.get("CI"):
         pytest.fail("tmux is required in CI (.ci/run installs it)", pytrace=False)
-    pytestmark = pytest.mark.skip(reason="tmux is not installed (CI installs it; apt-get install tmux)")
+    pytestmark.append(pytest.mark.skip(reason="tmux is not installed (CI installs it; apt-get install tmux)"))
 
 
 class Terminal:
@@ -37,7 +40,10 @@ class Terminal:
         self.tmp_path = tmp_path
         self.exit_file = tmp_path / "exit-status"
         self.socket_path: str | None = None
-        env = {key: value for key, value in os.environ.items() if key not in {"DISPLAY", "WAYLAND_DISPLAY", "TMUX"}}
+        # No COLUMNS or LINES either: pytest-xdist sets them (80, 24) in its workers, and an
+        # app that finds them takes them for the terminal's size instead of tmux's window.
+        hidden = {"DISPLAY", "WAYLAND_DISPLAY", "TMUX", "COLUMNS", "LINES"}
+        env = {key: value for key, value in os.environ.items() if key not in hidden}
         # Per-user files (history, the default archive) go to the test's own folder.
         env["XDG_DATA_HOME"] = str(tmp_path / "data")
         env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
@@ -117,11 +123,6 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         terminal.close()
 
 
-def views(path: Path, report_id: str) -> int:
-    with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT views FROM reports WHERE id = ?", [report_id]).fetchone()[0]
-
-
 def footer(screen: str) -> str:
     lines = screen.rstrip("\n").splitlines()
     return lines[-1] if lines else ""
@@ -138,7 +139,7 @@ def table_ids(screen: str) -> list[str]:
 
 
 def test_search_access_copy_quit_over_ssh(terminal: Terminal, archive_path: Path):
-    before = views(archive_path, "RPT-1045")
+    before = views_in_file(archive_path, "RPT-1045")
     terminal.start(["--db", str(archive_path)])
     terminal.wait_for(
         lambda s: "4 reports" in s and "RPT-280" in s and "y Copy ID" in footer(s), "the four reports, in focus"
@@ -147,7 +148,9 @@ def test_search_access_copy_quit_over_ssh(terminal: Terminal, archive_path: Path
     # Each key that moves the focus is sent on its own, once the last one has
     # shown on screen: keys sent in one burst reach the app before it moves the focus.
     terminal.keys("/")
-    terminal.wait_for(lambda s: "y Copy ID" not in footer(s) and "/ Search" in footer(s), "the search box to take the keys")
+    terminal.wait_for(
+        lambda s: "y Copy ID" not in footer(s) and "/ Search" in footer(s), "the search box to take the keys"
+    )
     terminal.type("Malaysian")
     screen = terminal.wait_for(lambda s: "1 of 4 match 'Malaysian'" in s, "the search result")
     assert table_ids(screen)[:1] == ["RPT-1045"]
@@ -157,7 +160,7 @@ def test_search_access_copy_quit_over_ssh(terminal: Terminal, archive_path: Path
     terminal.wait_for(lambda s: "y Copy ID" in footer(s), "the list to take the keys")
     terminal.keys("Enter")  # ACCESS
     terminal.wait_for(lambda s: "Back to list" in s and "1 view" in s, "the report screen")
-    terminal.wait_until(lambda: views(archive_path, "RPT-1045") == before + 1, "the view to be counted")
+    terminal.wait_until(lambda: views_in_file(archive_path, "RPT-1045") == before + 1, "the view to be counted")
 
     terminal.keys("y")
     terminal.wait_for(lambda s: "Copied RPT-1045 to the terminal clipboard" in s, "the copy notification")
@@ -166,7 +169,7 @@ def test_search_access_copy_quit_over_ssh(terminal: Terminal, archive_path: Path
     terminal.keys("q")
     terminal.wait_until(lambda: terminal.exit_status() is not None, "the app to exit")
     assert terminal.exit_status() == "EXIT=0"
-    assert views(archive_path, "RPT-1045") == before + 1
+    assert views_in_file(archive_path, "RPT-1045") == before + 1
     history = terminal.tmp_path / "data" / "tui-archive" / "history.json"
     assert "RPT-1045" in history.read_text(encoding="utf-8")
 

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import pytest
 from rich.cells import cell_len
-from textual.widgets import Static
 
+from tui_archive.core.store import Store
 from tui_archive.ui.app import ArchiveApp
 from tui_archive.ui.screens.report import ReportScreen
-from tui_archive.core.store import Store
 from tui_archive.ui.widgets.report_table import ReportTable
 
-from .conftest import make_store, settle
+from .helpers import make_store, screen_lines, settle, status, wait_for_listing
 
-
-def screen_lines(app: ArchiveApp) -> list[str]:
-    return ["".join(s.text for s in strip) for strip in app.screen._compositor.render_strips()]
+pytestmark = pytest.mark.app
 
 
 @pytest.fixture
@@ -23,7 +20,11 @@ def many(tmp_path) -> Store:
     store = make_store(
         tmp_path / "many.db",
         [
-            {"id": f"M-{i}", "title": f"{'magnet' if i % 3 == 0 else 'other'} report {i} 漢字 📈", "date": f"2024-01-{i % 28 + 1:02d}"}
+            {
+                "id": f"M-{i}",
+                "title": f"{'magnet' if i % 3 == 0 else 'other'} report {i} 漢字 📈",
+                "date": f"2024-01-{i % 28 + 1:02d}",
+            }
             for i in range(300)
         ],
     )
@@ -67,12 +68,12 @@ async def test_resize_while_a_search_runs(many: Store):
         await pilot.resize_terminal(80, 24)
         await pilot.press(*"et")
         await pilot.resize_terminal(200, 50)
-        await pilot.pause(0.2)
+        await wait_for_listing(pilot, "magnet")
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
         table = app.screen.query_one(ReportTable)
         assert table.row_count == 100
-        assert "100 of 300 match 'magnet'" in str(app.screen.query_one("#status", Static).render())
+        assert "100 of 300 match 'magnet'" in status(app)
         for line in screen_lines(app):
             assert cell_len(line) == 80
         await pilot.press("escape", "end")
@@ -97,18 +98,3 @@ async def test_keyboard_only_end_to_end(many: Store):
         await pilot.press("escape", "q")
         await pilot.pause()
     assert not app.is_running
-
-
-def test_app_in_a_non_utf8_terminal_says_so(archive_path):
-    import os
-    import subprocess
-    import sys
-
-    env = dict(os.environ, PYTHONIOENCODING="ascii", LANG="C", LC_ALL="C")
-    proc = subprocess.run(
-        [sys.executable, "-m", "tui_archive", "--db", str(archive_path)],
-        capture_output=True, text=True, env=env, timeout=30, stdin=subprocess.DEVNULL,
-    )
-    assert proc.returncode == 1
-    assert "needs a UTF-8 terminal" in proc.stderr
-    assert "Traceback" not in proc.stderr
