@@ -1,0 +1,55 @@
+"""One family of archive errors, each with the sentence the user sees, made from SQLite's errors in one place."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tui_archive.core import errors
+from tui_archive.core.errors import from_sqlite
+from tui_archive.core.store import Store
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("message", "kind", "sentence"),
+    [
+        ("file is not a database", errors.NotAnArchive, "not an SQLite archive (or the file is damaged)"),
+        ("database disk image is malformed", errors.ArchiveDamaged, "the archive file is damaged"),
+        ("database is locked", errors.ArchiveBusy, "the archive is busy"),
+        ("attempt to write a readonly database", errors.ArchiveReadOnly, "the archive is read-only"),
+        ("database or disk is full", errors.ArchiveFull, "no room to write the archive"),
+        ("unable to open database file", errors.NoArchive, "the archive file cannot be opened"),
+        ("interrupted", errors.Interrupted, "the query was interrupted"),
+        ("no such table: reports", errors.ArchiveError, "archive error: no such table: reports"),
+    ],
+)
+def test_each_sqlite_error_becomes_a_family_member_with_its_sentence(message, kind, sentence):
+    error = from_sqlite(sqlite3.OperationalError(message), "/data/a.db")
+    assert type(error) is kind
+    assert error.sentence.startswith(sentence)
+    if kind is not errors.Interrupted:
+        assert str(error).startswith("/data/a.db: ")
+
+
+def test_the_store_raises_only_the_family(tmp_path: Path):
+    path = tmp_path / "garbage.db"
+    path.write_bytes(b"garbage" * 5000)
+    with pytest.raises(errors.NotAnArchive) as caught:
+        Store(path)
+    assert str(caught.value) == f"{path}: not an SQLite archive (or the file is damaged)"
+    assert isinstance(caught.value.__cause__, sqlite3.DatabaseError)
+
+
+def test_the_store_closes_its_connections_as_a_context_manager(archive_path: Path):
+    with Store(archive_path) as store:
+        assert store.count() == 4
+        assert store._pool
+    assert not store._pool
+    # Closed cleanly: the WAL is checkpointed away, and the file opens again.
+    assert not Path(str(archive_path) + "-wal").exists()
+    with Store(archive_path) as again:
+        assert again.get("RPT-1045") is not None
