@@ -18,7 +18,8 @@ from time import perf_counter
 
 from . import __doc__ as PACKAGE_DOC
 from . import app, generate, store
-from .report import fmt_n, log, machine, print_notes, print_table, source_tree
+from .common import log
+from .report import fmt_n, machine, print_notes, print_table, source_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,9 +20,8 @@ import asyncio
 from time import perf_counter
 
 from . import generate
-from .store import proc_status_mb
+from .common import SIZE, proc_status_mb
 
-SIZE = (120, 32)
 WAIT_TIMEOUT = 120.0  # seconds before a wait in the app counts as stuck
 
 

@@ -7,13 +7,11 @@ import platform
 import sqlite3
 import statistics
 import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .app import SIZE
-from .store import PAGE
+from .common import PAGE, SIZE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,9 +28,6 @@ TARGETS = {
 }
 
 
-def log(message: str) -> None:
-    """Progress, on stderr (stdout is kept for the table)."""
-    print(message, file=sys.stderr, flush=True)
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -13,17 +13,7 @@ from pathlib import Path
 from time import perf_counter
 
 from . import generate
-
-PAGE = 100  # rows per store window, as the app's table fetches them
-
-
-def proc_status_mb(field: str) -> float:
-    """VmRSS or VmHWM of this process, in MB."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+from .common import PAGE, log, proc_status_mb
 
 
 def timed(call, repeats: int = 3) -> float:
@@ -54,7 +44,6 @@ def child_import(args) -> dict:
     from tui_archive.core.importers import import_files
     from tui_archive.core.store import Store
 
-    from .report import log
 
     db = Path(args.db)
     remove_archive(db)
@@ -86,7 +75,6 @@ def bench_store(db: Path, access_samples: int) -> dict:
     from tui_archive.core.listing import SORTS, Listing
     from tui_archive.core.store import Store
 
-    from .report import log
 
     store = Store(db, create=False)
 
