@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tui_archive.core import errors
+from tui_archive.core import errors, export
 from tui_archive.core.errors import from_sqlite
+from tui_archive.core.listing import Listing
 from tui_archive.core.store import Store
 
 pytestmark = pytest.mark.unit
@@ -53,3 +54,26 @@ def test_the_store_closes_its_connections_as_a_context_manager(archive_path: Pat
     assert not Path(str(archive_path) + "-wal").exists()
     with Store(archive_path) as again:
         assert again.get("RPT-1045") is not None
+
+
+def test_an_export_of_a_value_json_cannot_hold_fails_cleanly(store: Store, tmp_path: Path):
+    """A BLOB another program stored: the export says why it failed, leaves no file, and the app goes on."""
+    conn = sqlite3.connect(store.path)
+    conn.execute("UPDATE reports SET summary = X'00ff' WHERE id = 'RPT-363'")
+    conn.commit()
+    conn.close()
+    out = tmp_path / "out.json"
+    with pytest.raises(errors.FileFailed) as caught:
+        export.to_file(store.iter_listing(Listing()), "json", out)
+    assert str(caught.value).startswith(f"not exported to {out}: ")
+    assert not out.exists()
+
+
+def test_an_unreadable_folder_on_the_way_is_a_sentence_not_a_traceback(tmp_path: Path, monkeypatch):
+    def denied(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "exists", denied)
+    with pytest.raises(errors.FileFailed) as caught:
+        Store(tmp_path / "locked" / "archive.db")
+    assert "cannot open the archive" in str(caught.value) and "Permission denied" in str(caught.value)

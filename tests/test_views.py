@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from click.testing import CliRunner
 
 from tui_archive.cli import cli
 from tui_archive.core import store as store_module
-from tui_archive.core.errors import ArchiveBusy
+from tui_archive.core.errors import ArchiveBusy, ArchiveError
 from tui_archive.core.store import Store
 from tui_archive.core.views import Counted, NotCounted, ViewCounter, ViewEvent, Waiting
 
@@ -96,3 +97,21 @@ def test_show_waits_for_a_busy_archive_and_counts_the_view(archive_path: Path, m
     assert "waiting to count the view" in result.stderr
     assert "1 view" in result.stdout
     assert views_in_file(archive_path, "RPT-1279") == 1
+
+
+def test_closing_while_the_archive_is_busy_gives_up_queued_views_at_once(store: Store, monkeypatch):
+    """Quitting during an import must not wait out the busy timeout once per view still queued."""
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 1000)
+    store.close()
+    counter = ViewCounter(store, pause=0.05)
+    holder = hold_lock(store.path, 3.0)
+    futures = [counter.count(report_id) for report_id in ("RPT-1045", "RPT-1279", "RPT-363", "RPT-280")]
+    started = time.monotonic()
+    counter.close()
+    took = time.monotonic() - started
+    late = counter.count("RPT-1045")
+    holder.join()
+    assert took < 2.5  # at most the one view being tried; before, one busy timeout per queued view
+    assert all(future.done() for future in [*futures, late])
+    assert all(isinstance(future.exception(), ArchiveError) for future in [*futures, late])
+    assert [views_in_file(store.path, r) for r in ("RPT-1045", "RPT-1279", "RPT-363")] == [0, 0, 0]

@@ -53,10 +53,15 @@ def to_file(reports: Iterable[Report], fmt: str, path: Path) -> int:
         with out:
             return write(reports, fmt, out)
     except BaseException as error:
-        path.unlink(missing_ok=True)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass  # the error that stopped the export is the one to tell
         if isinstance(error, OSError):
             raise from_os(error, f"not exported to {where}") from error
         if isinstance(error, ArchiveError):
+            raise FileFailed(f"not exported to {where}: {error}") from error
+        if isinstance(error, (TypeError, ValueError)):  # a value another program stored that the format cannot hold
             raise FileFailed(f"not exported to {where}: {error}") from error
         raise
 

@@ -20,6 +20,7 @@ two cores; see benchmarks/):
 from __future__ import annotations
 
 import sqlite3
+import threading
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
@@ -173,12 +174,13 @@ class Reader:
     def __init__(self) -> None:
         self.conn: sqlite3.Connection | None = None
         self._interrupted = False
+        self._conn_lock = threading.Lock()
 
     def interrupt(self) -> None:
         self._interrupted = True
-        conn = self.conn
-        if conn is not None:
-            conn.interrupt()
+        with self._conn_lock:
+            if self.conn is not None:
+                self.conn.interrupt()
 
     def _all(self, sql: str, params: list[Any]) -> list[sqlite3.Row]:
         assert self.conn is not None, "use the session in a with block"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .errors import ArchiveError, ArchiveReadOnly, NoArchive, from_sqlite
+from .errors import ArchiveError, ArchiveReadOnly, NoArchive, from_os, from_sqlite
 from .listing import Listing, Reader
 from .model import Category, Report
 from .writer import Writer
@@ -40,12 +40,15 @@ class Store:
         self._lock = threading.Lock()
         self.readonly = False
         self._immutable = False  # see _open_readonly
-        if not self.path.exists():
-            if not create:
+        try:
+            exists = self.path.exists()
+            if not exists and not create:
                 raise NoArchive("no such archive", path=self.path)
-            if not self.path.parent.is_dir():
+            if not exists and not self.path.parent.is_dir():
                 raise NoArchive(f"directory {self.path.parent} does not exist", path=self.path)
-        elif not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
+        except OSError as error:  # a folder on the way that we may not look into
+            raise from_os(error, f"cannot open the archive {self.path}") from error
+        if exists and not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)):
             self.readonly = True
         try:
             with self.connection() as conn:
@@ -67,11 +70,15 @@ class Store:
             conn = self._open_readonly()
         else:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        # Text another program wrote as invalid UTF-8 shows with U+FFFD instead of
-        # making the whole listing fail to load.
-        conn.text_factory = lambda data: data.decode("utf-8", errors="replace")
-        conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        try:
+            # Text another program wrote as invalid UTF-8 shows with U+FFFD instead of
+            # making the whole listing fail to load.
+            conn.text_factory = lambda data: data.decode("utf-8", errors="replace")
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        except BaseException:
+            conn.close()
+            raise
         return conn
 
     def _open_readonly(self) -> sqlite3.Connection:
@@ -258,10 +265,13 @@ class Session(Reader):
 
     def __enter__(self) -> Session:
         self._context = self._store.connection()
-        self.conn = self._context.__enter__()
+        conn = self._context.__enter__()
+        with self._conn_lock:
+            self.conn = conn
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
-        self.conn = None
+        with self._conn_lock:  # from here an interrupt cannot reach the connection, which goes back to the pool
+            self.conn = None
         context, self._context = self._context, None
         context.__exit__(*exc_info)

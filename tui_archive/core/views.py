@@ -79,6 +79,9 @@ class ViewCounter:
     def count(self, report_id: str) -> Future[Report | None]:
         """Queue one view; the future gives the report as it now stands (None: no such report)."""
         request = _Request(report_id, Future())
+        if self._stopping.is_set():
+            self._give_up(request, ArchiveError("the app is closing: the view was not counted"))
+            return request.future
         with self._start_lock:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="view-counter", daemon=True)
@@ -92,6 +95,10 @@ class ViewCounter:
         self._queue.put(None)
         if self._thread is not None:
             self._thread.join()
+        while not self._queue.empty():  # queued behind the stop: given up, never left hanging
+            request = self._queue.get_nowait()
+            if request is not None:
+                self._give_up(request, ArchiveError("the app closed: the view was not counted"))
 
     def _tell(self, event: ViewEvent) -> None:
         if self.listener is not None:
@@ -102,6 +109,9 @@ class ViewCounter:
             request = self._queue.get()
             if request is None:
                 return
+            if self._stopping.is_set():
+                self._give_up(request, ArchiveError("the app closed: the view was not counted"))
+                continue
             self._serve(request)
 
     def _serve(self, request: _Request) -> None:

@@ -79,6 +79,8 @@ class PagedListing(ScrollView, can_focus=True):
         self.drawn_generation = 0
         """The newest listing whose rows have been drawn (rendered), for measuring time to first row."""
         self._pages = Pages()
+        self._shown: ListingSource | None = None
+        """The source whose rows are held (``source`` may be newer, its first page on its way)."""
 
     @property
     def listing(self) -> Listing:
@@ -108,6 +110,7 @@ class PagedListing(ScrollView, can_focus=True):
             message.apply()
 
     def _first_page(self, rows: list[Report]) -> None:
+        self._shown = self.source
         self.generation += 1
         self._pages.clear()
         self._pages.put(0, rows)
@@ -196,8 +199,10 @@ class PagedListing(ScrollView, can_focus=True):
         self.cursor_row = self.row_count - 1
 
     def _want(self, row: int) -> None:
+        if self.source is None or self._shown is not self.source:
+            return  # the rows held are an older listing's: pages come once the new one is shown
         page = self._pages.wanted(row)
-        if page is not None and self.source is not None:
+        if page is not None:
             run_blocking(self, partial(self._load_page, self.source, page), group="pages")
 
     def on_resize(self) -> None:
