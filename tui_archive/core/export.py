@@ -59,9 +59,8 @@ def to_file(reports: Iterable[Report], fmt: str, path: Path) -> int:
             pass  # the error that stopped the export is the one to tell
         if isinstance(error, OSError):
             raise from_os(error, f"not exported to {where}") from error
-        if isinstance(error, ArchiveError):
-            raise FileFailed(f"not exported to {where}: {error}") from error
-        if isinstance(error, (TypeError, ValueError)):  # a value another program stored that the format cannot hold
+        # The archive failing while read, or a value another program stored that the format cannot hold.
+        if isinstance(error, (ArchiveError, TypeError, ValueError)):
             raise FileFailed(f"not exported to {where}: {error}") from error
         raise
 

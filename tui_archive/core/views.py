@@ -80,7 +80,7 @@ class ViewCounter:
         """Queue one view; the future gives the report as it now stands (None: no such report)."""
         request = _Request(report_id, Future())
         if self._stopping.is_set():
-            self._give_up(request, ArchiveError("the app is closing: the view was not counted"))
+            self._closed(request)
             return request.future
         with self._start_lock:
             if self._thread is None:
@@ -98,7 +98,7 @@ class ViewCounter:
         while not self._queue.empty():  # queued behind the stop: given up, never left hanging
             request = self._queue.get_nowait()
             if request is not None:
-                self._give_up(request, ArchiveError("the app closed: the view was not counted"))
+                self._closed(request)
 
     def _tell(self, event: ViewEvent) -> None:
         if self.listener is not None:
@@ -110,7 +110,7 @@ class ViewCounter:
             if request is None:
                 return
             if self._stopping.is_set():
-                self._give_up(request, ArchiveError("the app closed: the view was not counted"))
+                self._closed(request)
                 continue
             self._serve(request)
 
@@ -136,6 +136,10 @@ class ViewCounter:
             if report is not None:
                 self._tell(Counted(report, after_waiting=waited))
             return
+
+    def _closed(self, request: _Request) -> None:
+        """A view asked for once the counter is stopping: given up at once, never left hanging."""
+        self._give_up(request, ArchiveError("the app closed: the view was not counted"))
 
     def _give_up(self, request: _Request, error: ArchiveError) -> None:
         request.future.set_exception(error)

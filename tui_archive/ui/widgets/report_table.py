@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.strip import Strip
 
+from ...core.listing import RELEVANCE
 from ...core.model import Report
 from .columns import MARKER, cells, column_at, header_line, row_line, widths
 from .paged_listing import PagedListing
@@ -101,7 +102,7 @@ class ReportTable(PagedListing):
     @property
     def sort_column(self) -> str | None:
         sort = self.listing.effective_sort
-        return None if sort == "relevance" else sort
+        return None if sort == RELEVANCE else sort
 
     # -- data in ------------------------------------------------------------------
 
