@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from textual import events
+from textual.keys import _character_to_key
 from textual.widgets import Static
 
 from tui_archive.core.store import Store
@@ -170,3 +172,37 @@ async def search(pilot, text: str) -> None:
     """Type ``text`` into the search box (replacing what is there) and wait for its results."""
     await pilot.press("slash", "ctrl+u", *text)
     await wait_for_listing(pilot, text)
+
+
+# -- typing in a burst ---------------------------------------------------------------------
+
+_KEY_CHARACTERS = {"enter": "\r", "escape": "\x1b", "space": " ", "tab": "\t", "backspace": "\x7f"}
+
+
+def typed_keys(*keys: str) -> list[events.Key]:
+    """Key events as a terminal sends them: one-character strings are characters, longer ones key names."""
+    typed = []
+    for key in keys:
+        if len(key) == 1:
+            typed.append(events.Key(_character_to_key(key), key))
+        else:
+            typed.append(events.Key(key, _KEY_CHARACTERS.get(key)))
+    return typed
+
+
+def burst(app: ArchiveApp, *keys: str) -> None:
+    """Hand the app ``keys`` all at once, as one read from an SSH connection brings them.
+
+    ``pilot.press`` waits for the app between keys, as slow typing does; here
+    every key is queued before the app handles the first.
+    """
+    for event in typed_keys(*keys):
+        app.post_message(event)
+
+
+async def typed_slowly(pilot, *keys: str) -> None:
+    """Press ``keys`` one at a time, each once the app has shown all it does for the last."""
+    for key in keys:
+        await pilot.press(key)
+        await wait_for(pilot, lambda: listing_ready(pilot.app) and not pilot.app.keys_waiting, what="the key's results")
+        await settle(pilot)

@@ -128,12 +128,12 @@ def footer(screen: str) -> str:
     return lines[-1] if lines else ""
 
 
-def table_ids(screen: str) -> list[str]:
+def table_ids(screen: str, prefix: str = "RPT-") -> list[str]:
     """The report IDs at the start of the table's rows, top to bottom."""
     ids = []
     for line in screen.splitlines():
         cells = line.replace("▊", " ").split()
-        if cells and cells[0].startswith("RPT-"):
+        if cells and cells[0].startswith(prefix):
             ids.append(cells[0])
     return ids
 
@@ -145,8 +145,6 @@ def test_search_access_copy_quit_over_ssh(terminal: Terminal, archive_path: Path
         lambda s: "4 reports" in s and "RPT-280" in s and "y Copy ID" in footer(s), "the four reports, in focus"
     )
 
-    # Each key that moves the focus is sent on its own, once the last one has
-    # shown on screen: keys sent in one burst reach the app before it moves the focus.
     terminal.keys("/")
     terminal.wait_for(
         lambda s: "y Copy ID" not in footer(s) and "/ Search" in footer(s), "the search box to take the keys"
@@ -172,6 +170,25 @@ def test_search_access_copy_quit_over_ssh(terminal: Terminal, archive_path: Path
     assert views_in_file(archive_path, "RPT-1045") == before + 1
     history = terminal.tmp_path / "data" / "tui-archive" / "history.json"
     assert "RPT-1045" in history.read_text(encoding="utf-8")
+
+
+def test_a_burst_over_ssh_acts_on_the_results_of_the_text_typed(terminal: Terminal, big_archive: Path):
+    """Search, Enter and a key in one write to the terminal, as an SSH connection delivers fast typing."""
+    archive = terminal.tmp_path / "big.db"
+    shutil.copy(big_archive, archive)
+    terminal.start(["--db", str(archive)])
+    terminal.wait_for(lambda s: "50,000 reports" in s and "y Copy ID" in footer(s), "the list, in focus")
+
+    terminal.keys("/", "id:R-025000", "Enter", "y")  # one send-keys: one burst
+    terminal.wait_until(lambda: terminal.buffer() == "R-025000", "the searched report's ID in tmux's paste buffer")
+    screen = terminal.wait_for(lambda s: "Copied R-025000" in s, "the copy notification")
+    assert table_ids(screen, "R-") == ["R-025000"]
+
+    terminal.keys("/", "C-u", "rareword", "Enter", "Enter")  # search and ACCESS, in one burst
+    screen = terminal.wait_for(lambda s: "Back to list" in s, "the report screen")
+    opened = next(word for word in screen.split() if word.startswith("R-0"))
+    assert int(opened[2:]) % 5000 == 0, f"{opened} does not contain 'rareword'"
+    terminal.wait_until(lambda: views_in_file(archive, opened) == int(opened[2:]) % 101 + 1, "its view counted")
 
 
 def test_80x24_shows_rows_and_detail(terminal: Terminal, archive_path: Path):

@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from textual import on
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -17,6 +17,7 @@ from ..core.history import History
 from ..core.safe import clean
 from ..core.store import Store
 from ..core.views import ViewCounter, ViewEvent
+from .keys import OneKeyAtATime
 from .messages import ViewHeard
 from .screens.browse import BrowseScreen
 from .screens.error import ErrorScreen
@@ -29,7 +30,7 @@ from .widgets.report_table import ReportTable
 STYLES = Path(__file__).parent / "styles"
 
 
-class ArchiveApp(App[None]):
+class ArchiveApp(OneKeyAtATime):
     """Browse an archive of analysis reports from the keyboard."""
 
     CSS_PATH = [STYLES / "app.tcss"]

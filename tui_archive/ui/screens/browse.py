@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -87,6 +90,7 @@ class BrowseScreen(Screen[None]):
         """An archive error from a worker: in a notification, and (unless it was a file) the status line."""
         if not isinstance(error, FileFailed):
             self.status.failure = error.sentence
+            self.table.forget_waiting()
         self.notify(clean(error.sentence), severity=error.severity, markup=False)  # type: ignore[arg-type]
 
     # -- what the table and the other widgets say ------------------------------------
@@ -125,12 +129,32 @@ class BrowseScreen(Screen[None]):
 
     @on(Toolbar.SearchChanged)
     def _search_changed(self, message: Toolbar.SearchChanged) -> None:
-        listing = self.listing.with_text(message.text)
+        self._search_for(message.text)
+
+    def _search_for(self, text: str) -> None:
+        listing = self.listing.with_text(text)
         if listing != self.listing:
             self.show_listing(listing)
 
+    def typed_search(self) -> None:
+        """Search for the text as typed now, without waiting for the pause in typing.
+
+        Every key after typing acts on the results of the text typed, however
+        fast it follows: the keys that change the listing build on it, and the
+        keys that act on rows wait for its rows (:meth:`after_typing`).
+        """
+        text = self.query_one(Toolbar).take_search()
+        if text is not None:
+            self._search_for(text)
+
+    def after_typing(self, action: Callable[[], None]) -> None:
+        """Run ``action`` on the rows of the search as typed, once they are shown."""
+        self.typed_search()
+        self.table.when_shown(action)
+
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
+        self.typed_search()
         self.table.focus()
 
     @on(Toolbar.SortChosen)
@@ -161,23 +185,33 @@ class BrowseScreen(Screen[None]):
         self.query_one(Toolbar).focus_search()
 
     def action_leave_search(self) -> None:
+        self.typed_search()
         self.table.focus()
 
     def action_access(self) -> None:
+        self.after_typing(self._access)
+
+    def _access(self) -> None:
         report = self.table.highlighted
         if report is not None:
             self.open_report(report)
 
     def action_cycle_sort(self) -> None:
+        self.typed_search()
         self.show_listing(self.listing.next_sort())
 
     def action_reverse_sort(self) -> None:
+        self.typed_search()
         self.show_listing(self.listing.reversed())
 
     def action_choose_category(self) -> None:
+        self.typed_search()
         self.query_one(Toolbar).open_categories()
 
     def action_toggle_facets(self, show: bool | None = None) -> None:
+        self.after_typing(partial(self._toggle_facets, show))
+
+    def _toggle_facets(self, show: bool | None = None) -> None:
         """Show the facets panel in the detail pane's place and move into it, or close it."""
         panel = self.query_one(FacetPanel)
         panel.display = not panel.display if show is None else show
@@ -186,9 +220,12 @@ class BrowseScreen(Screen[None]):
 
     @on(FacetPanel.CloseRequested)
     def _close_facets(self) -> None:
-        self.action_toggle_facets(show=False)
+        self._toggle_facets(show=False)
 
     def action_toggle_mark(self) -> None:
+        self.after_typing(self._toggle_mark)
+
+    def _toggle_mark(self) -> None:
         """Mark the highlighted report (or unmark it), then move to the next."""
         self.status.marked = self.table.toggle_mark()
 
@@ -196,20 +233,29 @@ class BrowseScreen(Screen[None]):
         self.status.marked = self.table.unmark_all()
 
     def action_copy_id(self) -> None:
+        self.after_typing(self._copy_id)
+
+    def _copy_id(self) -> None:
         if self.table.marked:
             actions.copy_ids(self, sorted(self.table.marked))
         else:
             actions.copy_report_id(self, self.table.highlighted)
 
     def action_open_link(self) -> None:
-        actions.open_report_link(self, self.table.highlighted)
+        self.after_typing(lambda: actions.open_report_link(self, self.table.highlighted))
 
     def action_goto_row(self) -> None:
+        self.after_typing(self._goto_row)
+
+    def _goto_row(self) -> None:
         """Jump to a row by its number; the table fetches just the rows there."""
         if self.table.row_count:
             self.app.push_screen(GotoScreen(self.table.row_count), self.table.go_to)
 
     def action_export(self) -> None:
+        self.after_typing(self._export)
+
+    def _export(self) -> None:
         actions.ask_and_export(self, self.store, sorted(self.table.marked), self.listing, self.status.total)
 
     def action_history(self) -> None:

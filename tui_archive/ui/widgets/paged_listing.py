@@ -81,6 +81,8 @@ class PagedListing(ScrollView, can_focus=True):
         self._pages = Pages()
         self._shown: ListingSource | None = None
         """The source whose rows are held (``source`` may be newer, its first page on its way)."""
+        self._after_rows: list[Callable[[], None]] = []
+        """Keys pressed while a new listing loads, to act on its rows once they are shown."""
 
     @property
     def listing(self) -> Listing:
@@ -92,6 +94,26 @@ class PagedListing(ScrollView, can_focus=True):
             self.source.cancel()  # the read for the last keystroke is of no use now: stop it in SQLite
         self.source = source
         run_blocking(self, partial(self._load, source), group="listing", exclusive=True)
+
+    @property
+    def awaiting_rows(self) -> bool:
+        """Whether a new listing was asked for and its first page is not shown yet."""
+        return self.source is not None and self._shown is not self.source
+
+    def when_shown(self, action: Callable[[], None]) -> None:
+        """Run ``action`` on the rows of the listing asked for last: now, or once its first page is shown.
+
+        Keys typed after a search act on its results, never on the rows of the
+        listing before it, however fast they come.
+        """
+        if self.awaiting_rows:
+            self._after_rows.append(action)
+        else:
+            action()
+
+    def forget_waiting(self) -> None:
+        """Drop the keys waiting for rows that will not come (the listing could not be read)."""
+        self._after_rows.clear()
 
     def _load(self, source: ListingSource) -> None:
         """First page first, so rows show at once; then the count and the categories."""
@@ -121,6 +143,9 @@ class PagedListing(ScrollView, can_focus=True):
         self.cursor_row = 0
         self.refresh()
         self.post_message(self.Shown(self.listing, rows))
+        waiting, self._after_rows = self._after_rows, []
+        for action in waiting:
+            action()
 
     def _counted(self, counts: Counts) -> None:
         self.row_count = counts.total
@@ -180,23 +205,27 @@ class PagedListing(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.RowHighlighted(row, self.report_at(row)))
 
+    def _move(self, rows: Callable[[], int]) -> None:
+        """Move the cursor ``rows()`` rows (reckoned once the listing asked for last is shown)."""
+        self.when_shown(lambda: setattr(self, "cursor_row", self.cursor_row + rows()))
+
     def action_cursor_up(self) -> None:
-        self.cursor_row -= 1
+        self._move(lambda: -1)
 
     def action_cursor_down(self) -> None:
-        self.cursor_row += 1
+        self._move(lambda: 1)
 
     def action_page_up(self) -> None:
-        self.cursor_row -= self._visible_rows
+        self._move(lambda: -self._visible_rows)
 
     def action_page_down(self) -> None:
-        self.cursor_row += self._visible_rows
+        self._move(lambda: self._visible_rows)
 
     def action_first(self) -> None:
-        self.cursor_row = 0
+        self._move(lambda: -self.cursor_row)
 
     def action_last(self) -> None:
-        self.cursor_row = self.row_count - 1
+        self._move(lambda: self.row_count - 1 - self.cursor_row)
 
     def _want(self, row: int) -> None:
         if self.source is None or self._shown is not self.source:

@@ -123,6 +123,9 @@ class ReportTable(PagedListing):
     # -- cursor and scrolling -------------------------------------------------------
 
     def action_select(self) -> None:
+        self.when_shown(self._select)
+
+    def _select(self) -> None:
         report = self.highlighted
         if report is not None:
             self.post_message(self.RowSelected(self.cursor_row, report))

@@ -44,6 +44,8 @@ class Toolbar(Horizontal):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._search_timer: Timer | None = None
+        self._search_waiting: str | None = None
+        """Search text typed and not yet posted (the pause in typing has not come)."""
         self._sort = "date"
 
     def compose(self) -> ComposeResult:
@@ -93,13 +95,25 @@ class Toolbar(Horizontal):
             select.set_options(options)
             select.value = current
 
+    def take_search(self) -> str | None:
+        """The search text typed and not yet posted, if any: the caller applies it now, instead of the pause."""
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        text, self._search_waiting = self._search_waiting, None
+        return text
+
     @on(Input.Changed, "#search")
     def _search_changed(self, message: Input.Changed) -> None:
         message.stop()
         if self._search_timer is not None:
             self._search_timer.stop()
-        text = message.value
-        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self.post_message(self.SearchChanged(text)))
+        self._search_waiting = message.value
+        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._post_search)
+
+    def _post_search(self) -> None:
+        text = self.take_search()
+        if text is not None:
+            self.post_message(self.SearchChanged(text))
 
     @on(Select.Changed, "#sort")
     def _sort_chosen(self, message: Select.Changed) -> None:
