@@ -15,6 +15,7 @@ stopped, or reached the app's bindings, after the focus changes it asked for.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from functools import partial
 
@@ -27,8 +28,6 @@ KEY_PATIENCE = 2.0
 
 KEY_SETTLE = 0.25
 """Seconds a key waits at most for the messages the last key set off (a screen that is never quiet)."""
-KEY_TURN = 0.002
-"""Seconds between looks at whether the messages the last key set off have been handled."""
 
 Typed = events.Key | events.Paste
 
@@ -41,6 +40,7 @@ class OneKeyAtATime(App[None]):
         self._typed_waiting: deque[Typed] = deque()
         self._typed_in_hand: Typed | None = None
         self._typed_released: Typed | None = None
+        self._typed_since = 0.0
 
     @property
     def keys_waiting(self) -> int:
@@ -56,6 +56,7 @@ class OneKeyAtATime(App[None]):
             return
         self._typed_released = None
         self._typed_in_hand = event
+        self._typed_since = time.monotonic()
         self.set_timer(KEY_PATIENCE, partial(self._typed_done, event))
         await super().on_event(event)
         if event.is_forwarded:
@@ -63,11 +64,16 @@ class OneKeyAtATime(App[None]):
         else:  # taken by a priority binding (or not taken at all): done once what it asked for has run
             self.call_later(self._typed_done, event)
 
-    def _quiet(self) -> bool:
-        """Whether the app and every widget of its screen have handled all the messages posted to them."""
-        return self._message_queue.empty() and all(
-            node._message_queue.empty() for node in self.screen.walk_children(with_self=True)
-        )
+    def _busy_node(self) -> MessagePump | None:
+        """The app, or a widget of its screen still mounting or with messages to handle, if any."""
+        if not self._message_queue.empty():
+            return self
+        if not self.screen_stack:
+            return None
+        for node in self.screen.walk_children(with_self=True):
+            if not node.is_mounted or not node._message_queue.empty():
+                return node
+        return None
 
     def _follow(self, event: Typed, node: MessagePump) -> None:
         """Once ``node`` has handled ``event``: done if it stopped there, else follow it to the parent."""
@@ -83,22 +89,18 @@ class OneKeyAtATime(App[None]):
             self.call_later(self._typed_done, event)
 
     def _typed_done(self, event: Typed) -> None:
-        """``event`` has been handled: let the next key go once the screen is ready for it.
+        """``event`` has been handled: let the next key go once what it set off has been handled too.
 
-        A key that opened a screen is done once that screen has mounted and
-        focused what takes its keys; any other key, after one turn of the
-        screen's queue.
+        That is, once every message it caused (an ``Input.Submitted``, a screen
+        that opened and focused its input, say) has been handled: a node still
+        holding messages is visited after them, until none is left.
         """
-        if self._typed_in_hand is event and not self.screen.call_later(self._release, event):
-            self._release(event)
-
-    def _release(self, event: Typed, waited: float = 0.0) -> None:
-        """Let the next typed key go once what the last one set off has been handled."""
         if self._typed_in_hand is not event:
             return
-        if not self._quiet() and waited < KEY_SETTLE:  # messages it posted (Input.Submitted, say) still on their way
-            self.set_timer(KEY_TURN, partial(self._release, event, waited + KEY_TURN))
-            return
+        node = self._busy_node()
+        if node is not None and time.monotonic() - self._typed_since < KEY_SETTLE:
+            if node.call_later(self._typed_done, event):
+                return
         self._typed_in_hand = None
         if self._typed_waiting:
             self._typed_released = self._typed_waiting.popleft()
