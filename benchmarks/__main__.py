@@ -17,7 +17,7 @@ from pathlib import Path
 from time import perf_counter
 
 from . import __doc__ as PACKAGE_DOC
-from . import app, generate, store
+from . import app, generate, sessions, store
 from .common import log
 from .report import fmt_n, machine, print_notes, print_table, source_tree
 
@@ -29,6 +29,7 @@ CHILDREN = {
     "navigate": app.child_navigate,
     "baseline": app.child_baseline,
     "import": store.child_import,
+    "session": sessions.child_session,
 }
 
 
@@ -114,6 +115,11 @@ def bench_size(n: int, args) -> dict:
         figures["store"] = store.bench_store(db, args.access_samples)
     except Exception as error:  # the store is being changed meanwhile: report, carry on
         figures["store"] = {"error": f"store: {type(error).__name__}: {error}"}
+    if args.sessions:
+        try:
+            figures["sessions"] = sessions.bench_sessions(db, args.sessions, workdir)
+        except Exception as error:  # a session that failed to start says why above
+            figures["sessions"] = {"error": f"sessions: {type(error).__name__}: {error}"}
     figures["seconds"] = perf_counter() - started
     figures["machine"] = machine(tree, source_tree())
     (workdir / f"results-{n}.json").write_text(json.dumps(figures, indent=1))
@@ -154,9 +160,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--search-reps", type=int, default=3, help="times each term is typed")
     parser.add_argument("--app-access-samples", type=int, default=10, help="reports opened in the app")
     parser.add_argument("--access-samples", type=int, default=200, help="store.access calls timed")
+    parser.add_argument(
+        "--sessions",
+        type=int,
+        default=0,
+        metavar="S",
+        help="also run S app sessions at once on the archive, with view counters and an import beside them",
+    )
     parser.add_argument("--baseline-cap", type=int, default=100_000, help="most rows given to the DataTable")
     # Used when this command runs itself as a child process for one group of measurements.
-    for name in ("--child", "--out", "--db", "--jsonl"):
+    for name in ("--child", "--out", "--db", "--jsonl", "--sync"):
         parser.add_argument(name, help=argparse.SUPPRESS)
     parser.add_argument("--reps", type=int, default=3, help=argparse.SUPPRESS)
     parser.add_argument("--rows", type=int, help=argparse.SUPPRESS)

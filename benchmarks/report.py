@@ -25,6 +25,10 @@ TARGETS = {
     "end": ("≤ 50 ms", lambda s: s <= 0.050),
     "sort": ("≤ 100 ms", lambda s: s <= 0.100),
     "access": ("≤ 5 ms", lambda s: s <= 0.005),
+    "sessions_views": ("every view counted, no error", lambda lost: lost == 0),
+    "sessions_latency": ("p95 ≤ 1.5× a lone session's", lambda ratio: ratio <= 1.5),
+    "sessions_idle": ("< 5% of one core", lambda pct: pct < 5),
+    "sessions_rss": ("< 60 MB each", lambda mb: mb < 60),
 }
 
 
@@ -206,7 +210,61 @@ def report_lines(f: dict) -> tuple[list[Line], list[str]]:
                 f"and {base['rss_mb'] / ours_rss:.1f}× our RSS at N = {fmt_n(n)}"
             )
         lines.append(Line("baseline: stock Textual DataTable, add_rows", n, figure))
+    if "sessions" in f and not failed(f["sessions"]):
+        lines += session_lines(f["sessions"], n)
     return lines, errors
+
+
+def session_lines(figures: dict, n: int) -> list[Line]:
+    """Many sessions on one archive, beside a lone one (see benchmarks/sessions.py)."""
+    alone, together = figures["alone"], figures["together"]
+    s = together["sessions"]
+    lost = together["views_asked"] - together["views_counted"] + together["error_count"] + len(together["failures"])
+    lines = [
+        Line(
+            f"{s} sessions + 10 view counters + an import: views",
+            n,
+            *with_target(
+                "sessions_views",
+                lost,
+                f"{together['views_counted']:,} counted of {together['views_asked']:,} asked, "
+                f"{together['error_count']} errors ({together['finished']}/{s} sessions finished)",
+            ),
+        )
+    ]
+    for kind in ("search", "page"):
+        ratio = together[f"{kind}_p95_s"] / alone[f"{kind}_p95_s"]
+        lines.append(
+            Line(
+                f"{s} sessions: {kind} p95"
+                + (" (a pasted word to its rows)" if kind == "search" else " (PageDown to its rows)"),
+                n,
+                *with_target(
+                    "sessions_latency",
+                    ratio,
+                    f"{fmt_s(together[f'{kind}_p95_s'])} vs {fmt_s(alone[f'{kind}_p95_s'])} alone ({ratio:.2f}×)",
+                ),
+            )
+        )
+    lines.append(
+        Line(
+            f"{s} idle sessions, CPU together",
+            n,
+            *with_target("sessions_idle", together["idle_core_pct"], f"{together['idle_core_pct']:.1f}% of one core"),
+        )
+    )
+    lines.append(
+        Line(
+            f"{s} sessions, RSS each",
+            n,
+            *with_target(
+                "sessions_rss",
+                together["rss_mb_max"],
+                f"median {together['rss_mb_median']:.0f} MB, max {together['rss_mb_max']:.0f} MB",
+            ),
+        )
+    )
+    return lines
 
 
 def store_lines(store: dict, n: int) -> list[Line]:
