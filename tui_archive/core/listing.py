@@ -192,6 +192,44 @@ class Reader:
         from_where, params = _from_where(listing)
         return int(self._all(f"SELECT count(*) {from_where}", params)[0][0])
 
+    def position(self, listing: Listing, report_id: object) -> int | None:
+        """Where the report with ``report_id`` is in the listing (0 is first), or None if it is not listed.
+
+        Counted along the sort's index: the rows that come before it. In best
+        match order, only a report among the ranked candidates has a place.
+        """
+        sort = listing.effective_sort
+        from_where, params = _from_where(listing)
+        if sort == RELEVANCE:
+            direction = "DESC" if listing.reverse else "ASC"
+            ranked = self._all(
+                f"SELECT reports.id FROM (SELECT reports_fts.rowid AS hit, reports_fts.rank AS score {from_where}"
+                " ORDER BY reports_fts.rowid DESC LIMIT ?)"
+                f" JOIN reports ON reports.rowid = hit ORDER BY score {direction}, reports.id",
+                [*params, RELEVANCE_CANDIDATES],
+            )
+            return next((i for i, row in enumerate(ranked) if row[0] == report_id), None)
+        expression, _ = SORTS[sort]
+        found = self._all(f"SELECT {expression} AS key {from_where} AND reports.id = ?", [*params, report_id])
+        if len(found) != 1:
+            return None
+        key = found[0][0]
+        descending = listing.descending
+        before = ">" if descending else "<"
+        if sort == "id":
+            condition, extra = f"reports.id {before} ?", [report_id]
+        elif key is None:  # NULLs sort first ascending, last descending
+            if descending:
+                condition = f"({expression} IS NOT NULL OR reports.id {before} ?)"
+            else:
+                condition = f"({expression} IS NULL AND reports.id {before} ?)"
+            extra = [report_id]
+        else:
+            nulls = "" if descending else f"{expression} IS NULL OR "
+            condition = f"({nulls}{expression} {before} ? OR ({expression} = ? AND reports.id {before} ?))"
+            extra = [key, key, report_id]
+        return int(self._all(f"SELECT count(*) {from_where} AND {condition}", [*params, *extra])[0][0])
+
     def categories(self, listing: Listing) -> list[Category]:
         from_where, params = _from_where(replace(listing, category=None))
         sql = (

@@ -23,6 +23,15 @@ class Counts:
     categories: list[Category]
 
 
+@dataclass(frozen=True)
+class Opening:
+    """The rows a listing opens on: ``rows`` from row ``start``, the cursor on row ``cursor``."""
+
+    start: int
+    rows: list[Report]
+    cursor: int
+
+
 class ListingSource:
     """Reads one listing; each call blocks, so the UI calls it from a worker thread."""
 
@@ -40,6 +49,16 @@ class ListingSource:
     def first_page(self, limit: int) -> list[Report]:
         with self._session as session:
             return session.window(self.listing, 0, limit)
+
+    def opening(self, limit: int, keep: object = None) -> Opening:
+        """The page holding the report with ID ``keep`` if it is listed, the cursor on it; else the first page."""
+        if keep is not None:
+            with self._session as session:
+                row = session.position(self.listing, keep)
+                if row is not None:
+                    start = row - row % limit
+                    return Opening(start, session.window(self.listing, start, limit), row)
+        return Opening(0, self.first_page(limit), 0)
 
     def counts(self) -> Counts:
         listing = self.listing

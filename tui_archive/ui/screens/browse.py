@@ -78,13 +78,17 @@ class BrowseScreen(Screen[None]):
         self.table.focus()
         self.show_listing(self.listing)
 
-    def show_listing(self, listing: Listing) -> None:
-        """List ``listing``: the table reads it, the toolbar and status line follow."""
+    def show_listing(self, listing: Listing, keep_place: bool = False) -> None:
+        """List ``listing``: the table reads it, the toolbar and status line follow.
+
+        With ``keep_place`` (another sort or category), the highlighted report
+        stays highlighted wherever the new listing puts it, if it holds it.
+        """
         self.listing = listing
         self.query_one(Toolbar).show_sort(listing)
         self.status.listing = listing
         self.status.total = None
-        self.table.show(ListingSource(self.store, listing))
+        self.table.show(ListingSource(self.store, listing), keep_place=keep_place)
 
     def show_failure(self, error: ArchiveError) -> None:
         """An archive error from a worker: in a notification, and (unless it was a file) the status line."""
@@ -113,6 +117,7 @@ class BrowseScreen(Screen[None]):
 
     @on(ReportTable.RowHighlighted)
     def _row_highlighted(self, message: ReportTable.RowHighlighted) -> None:
+        self.status.row = message.row
         if message.report is not None or self.table.row_count == 0:
             self.query_one(DetailPane).show(message.report)
 
@@ -125,7 +130,7 @@ class BrowseScreen(Screen[None]):
         if self.listing.effective_sort == message.column:
             self.action_reverse_sort()
         else:
-            self.show_listing(self.listing.sorted_by(message.column))
+            self.show_listing(self.listing.sorted_by(message.column), keep_place=True)
 
     @on(Toolbar.SearchChanged)
     def _search_changed(self, message: Toolbar.SearchChanged) -> None:
@@ -159,14 +164,14 @@ class BrowseScreen(Screen[None]):
 
     @on(Toolbar.SortChosen)
     def _sort_chosen(self, message: Toolbar.SortChosen) -> None:
-        self.show_listing(self.listing.sorted_by(message.sort))
+        self.show_listing(self.listing.sorted_by(message.sort), keep_place=True)
 
     @on(Toolbar.CategoryChosen)
     @on(FacetPanel.Chosen)
     def _category_chosen(self, message: Toolbar.CategoryChosen | FacetPanel.Chosen) -> None:
         """From the category control or the facets panel; both show the choice once counted."""
         if message.category != self.listing.category:
-            self.show_listing(self.listing.in_category(message.category))
+            self.show_listing(self.listing.in_category(message.category), keep_place=True)
         if isinstance(message, Toolbar.CategoryChosen):
             self.table.focus()
 
@@ -198,11 +203,11 @@ class BrowseScreen(Screen[None]):
 
     def action_cycle_sort(self) -> None:
         self.typed_search()
-        self.show_listing(self.listing.next_sort())
+        self.show_listing(self.listing.next_sort(), keep_place=True)
 
     def action_reverse_sort(self) -> None:
         self.typed_search()
-        self.show_listing(self.listing.reversed())
+        self.show_listing(self.listing.reversed(), keep_place=True)
 
     def action_choose_category(self) -> None:
         self.typed_search()

@@ -22,7 +22,7 @@ from textual.scroll_view import ScrollView
 
 from ...core.listing import Listing
 from ...core.model import Report
-from ...core.source import Counts, ListingSource
+from ...core.source import Counts, ListingSource, Opening
 from ..workers import run_blocking
 from .pages import PAGE_SIZE, Pages
 
@@ -81,6 +81,8 @@ class PagedListing(ScrollView, can_focus=True):
         self._pages = Pages()
         self._shown: ListingSource | None = None
         """The source whose rows are held (``source`` may be newer, its first page on its way)."""
+        self._kept: object = None
+        """The ID of the report to highlight in the listing loading, if it holds it."""
         self._after_rows: list[Callable[[], None]] = []
         """Keys pressed while a new listing loads, to act on its rows once they are shown."""
 
@@ -88,12 +90,25 @@ class PagedListing(ScrollView, can_focus=True):
     def listing(self) -> Listing:
         return self.source.listing if self.source is not None else Listing()
 
-    def show(self, source: ListingSource) -> None:
-        """Show a new listing: its first page as soon as it is read, then its size."""
+    def show(self, source: ListingSource, keep_place: bool = False) -> None:
+        """Show a new listing: its first page as soon as it is read, then its size.
+
+        With ``keep_place``, the report highlighted now stays highlighted if the
+        new listing holds it (another sort or category of the same reports).
+        """
+        keep = self._held_highlight() if keep_place else None
         if self.source is not None:
             self.source.cancel()  # the read for the last keystroke is of no use now: stop it in SQLite
         self.source = source
-        run_blocking(self, partial(self._load, source), group="listing", exclusive=True)
+        self._kept = keep
+        run_blocking(self, partial(self._load, source, keep), group="listing", exclusive=True)
+
+    def _held_highlight(self) -> object:
+        """The ID of the report highlighted (or, while a listing loads, to be highlighted in it)."""
+        if self._shown is self.source:
+            return self.highlighted.id if self.highlighted is not None else None
+        return self._kept
+
 
     @property
     def awaiting_rows(self) -> bool:
@@ -115,10 +130,10 @@ class PagedListing(ScrollView, can_focus=True):
         """Drop the keys waiting for rows that will not come (the listing could not be read)."""
         self._after_rows.clear()
 
-    def _load(self, source: ListingSource) -> None:
+    def _load(self, source: ListingSource, keep: object = None) -> None:
         """First page first, so rows show at once; then the count and the categories."""
-        rows = source.first_page(PAGE_SIZE)
-        self.post_message(self._Arrived(source, partial(self._first_page, rows)))
+        opening = source.opening(PAGE_SIZE, keep)
+        self.post_message(self._Arrived(source, partial(self._first_page, opening)))
         counts = source.counts()
         self.post_message(self._Arrived(source, partial(self._counted, counts)))
 
@@ -131,18 +146,18 @@ class PagedListing(ScrollView, can_focus=True):
         if message.source is self.source:
             message.apply()
 
-    def _first_page(self, rows: list[Report]) -> None:
+    def _first_page(self, opening: Opening) -> None:
         self._shown = self.source
         self.generation += 1
         self._pages.clear()
-        self._pages.put(0, rows)
-        self.row_count = len(rows)
+        self._pages.put(opening.start // PAGE_SIZE, opening.rows)
+        self.row_count = opening.start + len(opening.rows)
         self.counted = False
         self._update_virtual_size()
-        self.scroll_to(y=0, animate=False)
-        self.cursor_row = 0
+        self.scroll_to(y=max(0, opening.cursor - self._visible_rows // 2), animate=False)
+        self.cursor_row = opening.cursor
         self.refresh()
-        self.post_message(self.Shown(self.listing, rows))
+        self.post_message(self.Shown(self.listing, opening.rows))
         waiting, self._after_rows = self._after_rows, []
         for action in waiting:
             action()

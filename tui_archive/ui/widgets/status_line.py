@@ -32,6 +32,8 @@ class StatusLine(Static):
     """How many reports the archive holds."""
     has_rows: reactive[bool] = reactive(False)
     """Whether the first rows of the listing are on screen (then it says "counting…")."""
+    row: reactive[int] = reactive(0)
+    """The highlighted row (0 is the first)."""
     marked: reactive[int] = reactive(0)
     failure: reactive[str] = reactive("")
     """A problem to show in red until the next listing loads (or until it is over)."""
@@ -63,8 +65,11 @@ class StatusLine(Static):
         elif total is None:
             parts.append(Text("counting…" if self.has_rows else "searching…" if listing.filtered else "loading…"))
         elif not listing.filtered:
-            parts.append(Text(f"{total:,} report" + ("" if total == 1 else "s")))
+            where = f"row {self.row + 1:,} of " if total else ""
+            parts.append(Text(f"{where}{total:,} report" + ("" if total == 1 else "s")))
         else:
+            if total:
+                parts.append(Text(f"row {self.row + 1:,} of {total:,}"))
             text = Text(f"{total:,} of {self.archive_total or 0:,}")
             if listing.category is not None:
                 text.append(" in ")
