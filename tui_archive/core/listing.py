@@ -230,6 +230,11 @@ class Reader:
             extra = [key, key, report_id]
         return int(self._all(f"SELECT count(*) {from_where} AND {condition}", [*params, *extra])[0][0])
 
+    def ids_like(self, report_id: str, limit: int = 2) -> list[object]:
+        """IDs equal to ``report_id`` in any case (up to ``limit`` of them)."""
+        rows = self._all("SELECT id FROM reports WHERE id = ? COLLATE NOCASE LIMIT ?", [report_id, limit])
+        return [row[0] for row in rows]
+
     def categories(self, listing: Listing) -> list[Category]:
         from_where, params = _from_where(replace(listing, category=None))
         sql = (

@@ -122,7 +122,7 @@ class ArchiveApp(OneKeyAtATime):
             for binding in getattr(type(owner), "BINDINGS", []):
                 if not isinstance(binding, Binding) or not binding.description:
                     continue
-                if binding.action in {"quit", "command_palette"} or binding.description in seen:
+                if binding.action.split(".")[-1] in {"quit", "command_palette"} or binding.description in seen:
                     continue
                 seen.add(binding.description)
                 key = binding.key.split(",")[0]

@@ -38,7 +38,9 @@ class BrowseScreen(Screen[None]):
 
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="search"),
-        Binding("escape", "leave_search", "To list", show=False, id="to-list"),
+        Binding("escape", "leave_search", "To list / clear search", show=False, id="to-list"),
+        Binding("down", "to_list", "To list", show=False, id="down-to-list"),
+        Binding("ctrl+u", "clear_search", "Clear search", show=False, id="clear-search"),
         Binding("enter", "access", "Access", id="access"),
         Binding("y", "copy_id", "Copy ID", id="copy-id"),
         Binding("s", "cycle_sort", "Sort", id="sort"),
@@ -190,8 +192,23 @@ class BrowseScreen(Screen[None]):
         self.query_one(Toolbar).focus_search()
 
     def action_leave_search(self) -> None:
+        """From the search box to the list; in the list, clear the search (once there is none, nothing)."""
+        if self.focused is self.table and self.listing.text:
+            self.action_clear_search()
+        else:
+            self.action_to_list()
+
+    def action_to_list(self) -> None:
         self.typed_search()
         self.table.focus()
+
+    def action_clear_search(self) -> None:
+        """Show the whole list again (in its sort and category), keeping the highlighted report."""
+        toolbar = self.query_one(Toolbar)
+        toolbar.clear_search()
+        listing = self.listing.with_text("")
+        if listing != self.listing:
+            self.show_listing(listing, keep_place=True)
 
     def action_access(self) -> None:
         self.after_typing(self._access)

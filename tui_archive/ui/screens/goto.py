@@ -1,4 +1,4 @@
-"""Ask for a row number to jump to."""
+"""Ask for a row number or a report ID to jump to."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.validation import Integer
 from textual.widgets import Input, Static
 
 
-class GotoScreen(ModalScreen[int | None]):
-    """A row number from 1 to ``rows``; returns it, or None when cancelled."""
+class GotoScreen(ModalScreen[int | str | None]):
+    """A row number from 1 to ``rows`` (returned as the row's index) or a report ID; None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
@@ -23,13 +22,8 @@ class GotoScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="goto", classes="dialog"):
-            yield Static(Text(f"Go to row (1 to {self.rows:,})", style="bold"))
-            yield Input(
-                placeholder="row number",
-                id="goto-row",
-                type="integer",
-                validators=[Integer(minimum=1, maximum=max(1, self.rows))],
-            )
+            yield Static(Text(f"Go to row (1 to {self.rows:,}) or report ID", style="bold"))
+            yield Input(placeholder="row number or ID", id="goto-row")
             yield Static(Text("enter jumps · escape cancels", style="dim"), id="goto-hint")
 
     def on_mount(self) -> None:
@@ -37,10 +31,19 @@ class GotoScreen(ModalScreen[int | None]):
 
     @on(Input.Submitted)
     def _submitted(self, message: Input.Submitted) -> None:
-        if message.validation_result is not None and not message.validation_result.is_valid:
-            self.query_one("#goto-hint", Static).update(Text(f"a number from 1 to {self.rows:,}", style="yellow"))
+        text = message.value.strip()
+        number = text.replace(",", "")
+        if number.isdigit():
+            row = int(number)
+            if 1 <= row <= self.rows:
+                self.dismiss(row - 1)
+                return
+            self.query_one("#goto-hint", Static).update(Text(f"a row from 1 to {self.rows:,}", style="yellow"))
             return
-        self.dismiss(int(message.value) - 1)
+        if not text:
+            self.query_one("#goto-hint", Static).update(Text("a row number, or a report's ID", style="yellow"))
+            return
+        self.dismiss(text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

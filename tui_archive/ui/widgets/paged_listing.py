@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 
 from ...core.listing import Listing
 from ...core.model import Report
+from ...core.safe import clean
 from ...core.source import Counts, ListingSource, Opening
 from ..workers import run_blocking
 from .pages import PAGE_SIZE, Pages
@@ -182,11 +183,26 @@ class PagedListing(ScrollView, can_focus=True):
         self._pages.update(report)
         self.refresh()
 
-    def go_to(self, row: int | None) -> None:
-        """Jump to ``row`` (None: stay) and take the focus back, as after the go-to dialog."""
-        if row is not None:
+    def go_to(self, row: int | str | None) -> None:
+        """Jump to ``row``, or to the report with that ID (None: stay), and take the focus back."""
+        if isinstance(row, int):
             self.cursor_row = row
+        elif row is not None and self.source is not None:
+            run_blocking(self, partial(self._find, self.source, row), group="pages")
         self.focus()
+
+    def _find(self, source: ListingSource, report_id: str) -> None:
+        row = source.place_of(report_id)
+        self.post_message(self._Arrived(source, partial(self._found, report_id, row)))
+
+    def _found(self, report_id: str, row: int | None) -> None:
+        if row is None:
+            self.notify(f"{clean(report_id)} is not in this list", severity="warning", markup=False)
+            return
+        if row >= self.row_count:  # not counted yet: the list is at least that long
+            self.row_count = row + 1
+            self._update_virtual_size()
+        self.cursor_row = row
 
     def report_at(self, row: int) -> Report | None:
         """The report at ``row`` if it is held, else None."""

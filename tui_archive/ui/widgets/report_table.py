@@ -31,6 +31,7 @@ class ReportTable(PagedListing):
         Binding("home,g", "first", "First report", show=False, id="first"),
         Binding("end,G", "last", "Last report", show=False, id="last"),
         Binding("enter", "select", "Access", id="select"),
+        Binding("ctrl+c", "app.quit", "Quit", show=False, id="ctrl-c-quit"),  # in the search box it copies
     ]
 
     DEFAULT_CSS = """

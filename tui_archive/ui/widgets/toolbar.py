@@ -95,6 +95,13 @@ class Toolbar(Horizontal):
             select.set_options(options)
             select.value = current
 
+    def clear_search(self) -> None:
+        """Empty the search box, without that counting as typing (the caller shows the whole list)."""
+        self.take_search()
+        search = self.query_one("#search", Input)
+        with search.prevent(Input.Changed):
+            search.value = ""
+
     def take_search(self) -> str | None:
         """The search text typed and not yet posted, if any: the caller applies it now, instead of the pause."""
         if self._search_timer is not None:
