@@ -9,7 +9,7 @@ from tui_archive.core.store import Store
 from tui_archive.ui.app import ArchiveApp
 from tui_archive.ui.screens.browse import BrowseScreen
 
-from .helpers import browse_screen, notifications, search, settle, wait_for, wait_for_listing
+from .helpers import browse_screen, notifications, screen_text, search, settle, wait_for, wait_for_listing
 
 pytestmark = pytest.mark.app
 
@@ -91,3 +91,17 @@ async def test_go_to_an_id_that_is_not_listed_says_so(big_store: Store):
         await pilot.press("enter", ":", *"R-000000", "enter")  # copper, not tin
         await wait_for(pilot, lambda: any("R-000000 is not in this list" in n for n in notifications(app)))
         assert browse_screen(app).table.cursor_row == 0
+
+
+async def test_an_empty_result_says_so_and_keys_that_need_a_report_say_why(store: Store):
+    app = ArchiveApp(store)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await wait_for_listing(pilot)
+        await search(pilot, "zzzznothing")
+        assert "no reports match" in screen_text(app)
+        await pilot.press("escape")  # from the search box to the (empty) list
+        for key, what in (("enter", "to open"), ("colon", "to go to"), ("e", "to export")):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, BrowseScreen), key
+            assert any(f"No report {what}: no reports match" in n for n in notifications(app)), key

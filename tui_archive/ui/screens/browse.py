@@ -217,6 +217,13 @@ class BrowseScreen(Screen[None]):
         report = self.table.highlighted
         if report is not None:
             self.open_report(report)
+        else:
+            self._say_empty("to open")
+
+    def _say_empty(self, what: str) -> None:
+        """Why a key that acts on rows did nothing: the list is empty."""
+        if self.table.row_count == 0:
+            self.notify(f"No report {what}: no reports match", severity="warning", markup=False)
 
     def action_cycle_sort(self) -> None:
         self.typed_search()
@@ -273,11 +280,16 @@ class BrowseScreen(Screen[None]):
         """Jump to a row by its number; the table fetches just the rows there."""
         if self.table.row_count:
             self.app.push_screen(GotoScreen(self.table.row_count), self.table.go_to)
+        else:
+            self._say_empty("to go to")
 
     def action_export(self) -> None:
         self.after_typing(self._export)
 
     def _export(self) -> None:
+        if self.table.row_count == 0 and not self.table.marked:
+            self._say_empty("to export")
+            return
         actions.ask_and_export(self, self.store, sorted(self.table.marked), self.listing, self.status.total)
 
     def action_history(self) -> None:

@@ -30,7 +30,6 @@ class ReportTable(PagedListing):
         Binding("pagedown", "page_down", "Page down", show=False, id="page-down"),
         Binding("home,g", "first", "First report", show=False, id="first"),
         Binding("end,G", "last", "Last report", show=False, id="last"),
-        Binding("enter", "select", "Access", id="select"),
         Binding("ctrl+c", "app.quit", "Quit", show=False, id="ctrl-c-quit"),  # in the search box it copies
     ]
 
@@ -165,6 +164,9 @@ class ReportTable(PagedListing):
             return self._header(width)
         row = round(self.scroll_y) + y - 1
         if row >= self.row_count:
+            if row == 0 and self.counted:  # an empty listing, once counted (not while it loads)
+                style = base + self.get_component_rich_style("report-table--loading")
+                return row_line(["no reports match"], style, width)
             return Strip.blank(width, base)
         report = self.report_at(row)
         if report is None:
