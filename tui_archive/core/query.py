@@ -57,6 +57,19 @@ SEARCH_SYNTAX: tuple[tuple[str, str], ...] = (
 
 FIELDS = ("category", "after", "before", "views", "id")
 
+MAX_TERMS = 64
+"""Words, phrases and fields used from one query; the rest are ignored, with a hint.
+(SQLite refuses an expression about a thousand conditions deep, and no search needs 64.)"""
+
+MAX_NUMBER = 2**63 - 1
+"""The largest whole number SQLite stores; larger numbers in a query are read as this."""
+
+# A well-formed date as the archive stores it (YYYY-MM-DD, a real day): rows whose
+# date another program wrote as something else never match after: or before:.
+_WELL_FORMED_DATE = (
+    "reports.date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(reports.date) = reports.date"
+)
+
 _QUERY_PIECE = re.compile(r'(?P<neg>-(?=[^\s-]))?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))?')
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _VIEWS = re.compile(r"(?P<op>>=|<=|>|<|=)?(?P<a>\d+)(?:\.\.(?P<b>\d+))?")
@@ -130,11 +143,16 @@ def parse_query(text: str | None, *, typing: bool = False) -> Query:
     params: list[object] = []
     hints: list[str] = []
     pending_or = False
+    used = 0
     for index, m in enumerate(pieces):
         last = index == len(pieces) - 1
         negative, field, phrase, word = bool(m["neg"]), m["field"], m["phrase"], m["word"]
         value = phrase if phrase is not None else (word or "")
+        if used == MAX_TERMS and (field is not None or _TOKEN.search(value) and value != "OR"):
+            hints.append(f"only the first {MAX_TERMS} words and fields were used; the rest were ignored")
+            break
         if field is not None and field.lower() in FIELDS:
+            used += 1
             clause = _field_clause(field.lower(), value, prefix=last and still_typing and phrase is None, hints=hints)
             if clause is not None:
                 sql, values = clause
@@ -155,6 +173,7 @@ def parse_query(text: str | None, *, typing: bool = False) -> Query:
         tokens = tuple(_TOKEN.findall(value))
         if not tokens:
             continue
+        used += 1
         prefix = phrase is None and (value.endswith("*") or (last and still_typing and _long_enough(tokens)))
         term = Term(tokens, prefix=prefix)
         if negative:
@@ -190,14 +209,28 @@ def _field_clause(field: str, value: str, *, prefix: bool, hints: list[str]) -> 
             if not prefix:
                 hints.append(f"{field}: needs a date like 2024, 2024-03 or 2024-03-31")
             return None
-        return ("reports.date >= ?", [bound]) if field == "after" else ("reports.date < ?", [bound])
+        compare = "reports.date >= ?" if field == "after" else "reports.date < ?"
+        return f"{compare} AND {_WELL_FORMED_DATE}", [bound]
     m = _VIEWS.fullmatch(value.replace(" ", ""))
     if m is None:
         if not prefix:
             hints.append("views: needs a number, like views:>100, views:<10 or views:5..20")
         return None
-    a = int(m["a"])
+    a = _number(m["a"], hints)
     if m["b"] is not None:
-        return "reports.views BETWEEN ? AND ?", [min(a, int(m["b"])), max(a, int(m["b"]))]
+        b = _number(m["b"], hints)
+        return "reports.views BETWEEN ? AND ?", [min(a, b), max(a, b)]
     op = m["op"] or "="
     return f"reports.views {op} ?", [a]
+
+
+def _number(digits: str, hints: list[str]) -> int:
+    """A number typed in a query, at most :data:`MAX_NUMBER` (a hint says when it was more)."""
+    significant = "".join(str(int(digit)) for digit in digits).lstrip("0") or "0"  # any script's digits
+    # Checked by length first: int() refuses strings of thousands of digits.
+    if len(significant) > len(str(MAX_NUMBER)) or int(significant) > MAX_NUMBER:
+        hint = f"views: numbers stop at {MAX_NUMBER:,}, so a larger one was read as that"
+        if hint not in hints:
+            hints.append(hint)
+        return MAX_NUMBER
+    return int(significant)
