@@ -265,7 +265,11 @@ def format_report(report: Report) -> str:
 
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
-@click.option("--skip-bad", is_flag=True, help="Import the good records and list the bad ones.")
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="Import the good records and list the bad ones (also lines that are not JSON or not UTF-8).",
+)
 @archive_option
 @click.pass_context
 def import_(ctx: click.Context, files: tuple[str, ...], skip_bad: bool, db: str | None) -> None:
@@ -280,7 +284,9 @@ def import_(ctx: click.Context, files: tuple[str, ...], skip_bad: bool, db: str 
     for problem in result.problems:
         click.echo(f"skipped: {clean(str(problem))}", err=True)
     noun = "report" if result.written == 1 else "reports"
-    click.echo(f"imported {result.written} {noun} into {clean(store.path)}")
+    skipped = len(result.problems)
+    note = f" (skipped {skipped} bad record{'' if skipped == 1 else 's'}, listed above)" if skipped else ""
+    click.echo(f"imported {result.written} {noun} into {clean(store.path)}{note}")
 
 
 def _progress_bar(stack: contextlib.ExitStack) -> Callable[[int, int], None]:
