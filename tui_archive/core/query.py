@@ -67,7 +67,7 @@ MAX_NUMBER = 2**63 - 1
 # A well-formed date as the archive stores it (YYYY-MM-DD, a real day): rows whose
 # date another program wrote as something else never match after: or before:.
 _WELL_FORMED_DATE = (
-    "reports.date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(reports.date) = reports.date"
+    "reports.date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(reports.date, '+0 days') = reports.date"
 )
 
 _QUERY_PIECE = re.compile(r'(?P<neg>-(?=[^\s-]))?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))?')

@@ -72,13 +72,17 @@ class BadRecord(ValueError):
 # -- normalising one record ---------------------------------------------------------
 
 
-def _text(value: Any, name: str) -> str | None:
+def _text(value: Any, name: str, *, trim: bool = False) -> str | None:
+    """Text as written (so an export reads back exactly); ``trim`` for IDs and dates, which are
+    compared, not read. A field that is empty or only spaces is no value."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise BadRecord(f"{name} should be text, not {type(value).__name__}")
-    text = str(value).strip()
-    return text or None
+    text = str(value)
+    if not text.strip():
+        return None
+    return text.strip() if trim else text
 
 
 def _shown(value: Any) -> str:
@@ -106,7 +110,7 @@ def _views(value: Any) -> int | None:
 
 
 def _date(value: Any) -> str | None:
-    text = _text(value, "date")
+    text = _text(value, "date", trim=True)
     if text is None:
         return None
     try:
@@ -129,7 +133,7 @@ def normalise(raw: Any) -> dict[str, Any]:
         if name is not None and name not in record:
             record[name] = value
     result = {
-        "id": _text(record.get("id"), "id"),
+        "id": _text(record.get("id"), "id", trim=True),
         "title": _text(record.get("title"), "title"),
         "category": _text(record.get("category"), "category"),
         "date": _date(record.get("date")),
@@ -274,6 +278,8 @@ def _read_json(fp: io.BufferedReader) -> Iterator[Located]:
             if end == len(buffer) and not eof:  # a number may go on in the next chunk
                 more(0)
                 continue
+            if end - pos > MAX_RECORD:
+                raise BadRecord(f"line {line}: {what} longer than {MAX_RECORD // _MB} MB")
             line += buffer.count("\n", pos, end)
             pos = end
             return found
