@@ -433,3 +433,29 @@ def test_the_hostile_corpus_survives_export_and_import_through_the_cli(tmp_path:
         copy.close()
     assert len(originals) == len(HOSTILE) + len(LANGUAGE_REPORTS)
     assert set(COLUMNS) == set(Report.__dataclass_fields__)
+
+
+@given(
+    rows=st.lists(reports, min_size=1, max_size=3, unique_by=lambda report: report.id),
+    fmt=st.sampled_from(["csv", "json"]),
+)
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+def test_an_archive_exported_and_imported_is_the_same_archive(tmp_path_factory, rows: list[Report], fmt: str):
+    folder = tmp_path_factory.mktemp("round")
+    source = make_store(folder / "source.db", [vars(report) for report in rows])
+    try:
+        stored = list(source.iter_listing(Listing(sort="id")))
+        assert export.to_file(stored, fmt, folder / f"out.{fmt}") == len(rows)
+    finally:
+        source.close()
+    copy = Store(folder / "copy.db")
+    try:
+        import_files(copy, [folder / f"out.{fmt}"])
+        assert list(copy.iter_listing(Listing(sort="id"))) == stored
+    finally:
+        copy.close()
+    assert sorted(stored, key=lambda report: report.id) == sorted(rows, key=lambda report: report.id)
