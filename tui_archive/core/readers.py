@@ -10,6 +10,7 @@ so an import can skip it and go on. :mod:`.importers` writes what these read.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -208,15 +209,22 @@ def _lines(text: io.TextIOBase, limit: int = MAX_RECORD) -> Iterator[str]:
 
 
 def _read_json_lines(fp: io.BufferedReader) -> Iterator[Located]:
-    text = io.TextIOWrapper(fp, encoding="utf-8-sig", errors="surrogateescape", newline="\n")
-    for number, line in enumerate(_lines(text), start=1):
+    number = 0
+    while True:
+        line = fp.readline(MAX_RECORD + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_RECORD:
+            raise BadRecord(f"line {number}: longer than {MAX_RECORD // _MB} MB, so the file was not read")
+        if number == 1:
+            line = line.removeprefix(b"\xef\xbb\xbf")
         if not line.strip():
             continue
-        if _NOT_UTF8.search(line):
-            yield f"line {number}", Unreadable("not UTF-8 text")
-            continue
         try:
-            yield f"line {number}", json.loads(line)
+            yield f"line {number}", json.loads(line.decode("utf-8"))
+        except UnicodeDecodeError as error:
+            yield f"line {number}", Unreadable(f"not UTF-8 text (byte {error.start + 1} of the line)")
         except json.JSONDecodeError as error:
             yield f"line {number}", Unreadable(f"not valid JSON ({error.msg})")
         except RecursionError:
@@ -225,8 +233,18 @@ def _read_json_lines(fp: io.BufferedReader) -> Iterator[Located]:
             yield f"line {number}", Unreadable(f"not valid JSON ({error})")
 
 
-# Bytes that are not UTF-8, as the surrogateescape error handler decodes them.
+# Bytes that are not UTF-8, as the error handler below decodes them (as surrogateescape does).
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
+_decode_errors = [0]
+
+
+def _count_decode_error(error: UnicodeError) -> tuple[str | bytes, int]:
+    """surrogateescape that also counts: a file with no error skips the check of each record."""
+    _decode_errors[0] += 1
+    return codecs.lookup_error("surrogateescape")(error)
+
+
+codecs.register_error("tui-archive-not-utf8", _count_decode_error)
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 
 
@@ -319,7 +337,8 @@ def _read_csv(fp: io.BufferedReader, kind: str) -> Iterator[Located]:
     # Read with csv directly: reader.line_num counts physical lines, so a record
     # after a quoted field spanning lines is still located right.
     csv.field_size_limit(MAX_RECORD)
-    text = io.TextIOWrapper(fp, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    errors_before = _decode_errors[0]
+    text = io.TextIOWrapper(fp, encoding="utf-8-sig", errors="tui-archive-not-utf8", newline="")
     reader = csv.reader(_lines(text), dialect="excel-tab" if kind == "tsv" else "excel")
     try:
         header = next(reader, None)
@@ -333,7 +352,7 @@ def _read_csv(fp: io.BufferedReader, kind: str) -> Iterator[Located]:
             raise BadRecord(f"no reports found: the first line should name the columns ({names})")
         start = reader.line_num + 1
         for cells in reader:
-            if _NOT_UTF8.search("".join(cells)):
+            if _decode_errors[0] != errors_before and _NOT_UTF8.search("".join(cells)):
                 yield f"line {start}", Unreadable("not UTF-8 text")
             elif cells:
                 yield f"line {start}", dict(zip(header, cells, strict=False))  # short rows leave fields out
