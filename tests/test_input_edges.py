@@ -457,3 +457,11 @@ def test_an_archive_exported_and_imported_is_the_same_archive(tmp_path_factory, 
     finally:
         copy.close()
     assert sorted(stored, key=lambda report: report.id) == sorted(rows, key=lambda report: report.id)
+
+
+def test_a_byte_that_is_not_utf8_is_located_in_a_file_without_line_breaks(empty_store: Store, tmp_path: Path):
+    content = b'[{"id": "U-1", "title": "' + "é".encode() * 3_000_000 + b'"}, {"id": "U-2", "title": "caf\xe9"}]'
+    with pytest.raises(ImportFailed) as caught:
+        import_files(empty_store, [write(tmp_path / "one-line.json", content)])
+    (problem,) = caught.value.problems
+    assert str(problem).endswith(f"line 1: not UTF-8 text (byte {content.index(b'caf') + 3} of the file)")

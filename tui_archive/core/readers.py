@@ -406,15 +406,22 @@ def _stream(fp: io.BufferedReader, kind: str) -> Iterator[Located]:
 
 
 def first_undecodable(path: Path) -> tuple[str, str]:
-    """Where a file stops being UTF-8: ("line N", "not UTF-8 text (byte B of the file)")."""
-    offset = 0
+    """Where a file stops being UTF-8: ("line N", "not UTF-8 text (byte B of the file)").
+    Read a chunk at a time, so a file without line breaks costs no more memory than one with."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0  # bytes of the file before the chunk
+    lines = 1  # the line the chunk starts in
     with path.open("rb") as fp:
-        for number, line in enumerate(fp, start=1):
+        while chunk := fp.read(1 << 16):
+            pending = len(decoder.getstate()[0])
             try:
-                line.decode("utf-8")
+                decoder.decode(chunk)
             except UnicodeDecodeError as error:
-                return f"line {number}", f"not UTF-8 text (byte {offset + error.start} of the file)"
-            offset += len(line)
+                at = max(0, error.start - pending)  # within the chunk
+                line = lines + chunk.count(b"\n", 0, at)
+                return f"line {line}", f"not UTF-8 text (byte {offset + at} of the file)"
+            offset += len(chunk)
+            lines += chunk.count(b"\n")
     return "", "not UTF-8 text"
 
 
