@@ -66,9 +66,10 @@ MAX_NUMBER = 2**63 - 1
 
 # A well-formed date as the archive stores it (YYYY-MM-DD, a real day): rows whose
 # date another program wrote as something else never match after: or before:.
-_WELL_FORMED_DATE = (
-    "reports.date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(reports.date, '+0 days') = reports.date"
-)
+# date() always answers in that form, so only a well-formed date equals its own
+# date(); the bounds keep text and numbers out of the index range before it is asked.
+_WELL_FORMED_DATE = "date(reports.date, '+0 days') = reports.date"
+_FIRST_DAY, _LAST_DAY = "0000-01-01", "9999-12-31"
 
 _QUERY_PIECE = re.compile(r'(?P<neg>-(?=[^\s-]))?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))?')
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
@@ -209,8 +210,9 @@ def _field_clause(field: str, value: str, *, prefix: bool, hints: list[str]) -> 
             if not prefix:
                 hints.append(f"{field}: needs a date like 2024, 2024-03 or 2024-03-31")
             return None
-        compare = "reports.date >= ?" if field == "after" else "reports.date < ?"
-        return f"{compare} AND {_WELL_FORMED_DATE}", [bound]
+        if field == "after":
+            return f"reports.date >= ? AND reports.date <= ? AND {_WELL_FORMED_DATE}", [bound, _LAST_DAY]
+        return f"reports.date >= ? AND reports.date < ? AND {_WELL_FORMED_DATE}", [_FIRST_DAY, bound]
     m = _VIEWS.fullmatch(value.replace(" ", ""))
     if m is None:
         if not prefix:
