@@ -68,8 +68,8 @@ MAX_NUMBER = 2**63 - 1
 # date another program wrote as something else never match after: or before:.
 # date() always answers in that form, so only a well-formed date equals its own
 # date(); the bounds keep text and numbers out of the index range before it is asked.
-_WELL_FORMED_DATE = "date(reports.date, '+0 days') = reports.date"
-_FIRST_DAY, _LAST_DAY = "0000-01-01", "9999-12-31"
+_DATE_RANGE = "reports.date >= ? AND reports.date < ? AND date(reports.date, '+0 days') = reports.date"
+_NO_START, _NO_END = "0000-01-01", "9999-12-32"
 
 _QUERY_PIECE = re.compile(r'(?P<neg>-(?=[^\s-]))?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))?')
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
@@ -145,6 +145,7 @@ def parse_query(text: str | None, *, typing: bool = False) -> Query:
     hints: list[str] = []
     pending_or = False
     used = 0
+    dates: list[str] = []  # [start, end) of the dates asked for
     for index, m in enumerate(pieces):
         last = index == len(pieces) - 1
         negative, field, phrase, word = bool(m["neg"]), m["field"], m["phrase"], m["word"]
@@ -155,7 +156,11 @@ def parse_query(text: str | None, *, typing: bool = False) -> Query:
         if field is not None and field.lower() in FIELDS:
             used += 1
             clause = _field_clause(field.lower(), value, prefix=last and still_typing and phrase is None, hints=hints)
-            if clause is not None:
+            if clause is not None and clause[0] == _DATE_RANGE and not negative:
+                # All date bounds as one range, so the date index is read from the latest start to the earliest end.
+                start, end = (str(bound) for bound in clause[1])
+                dates = [max(dates[0], start), min(dates[1], end)] if dates else [start, end]
+            elif clause is not None:
                 sql, values = clause
                 where.append(f"NOT coalesce(({sql}), 0)" if negative else sql)
                 params.extend(values)
@@ -184,6 +189,9 @@ def parse_query(text: str | None, *, typing: bool = False) -> Query:
             groups.append([])
         pending_or = False
         groups[-1].append(term)
+    if dates:
+        where.append(_DATE_RANGE)
+        params.extend(dates)
     groups = [group for group in groups if group]
     match = None
     if groups:
@@ -210,9 +218,7 @@ def _field_clause(field: str, value: str, *, prefix: bool, hints: list[str]) -> 
             if not prefix:
                 hints.append(f"{field}: needs a date like 2024, 2024-03 or 2024-03-31")
             return None
-        if field == "after":
-            return f"reports.date >= ? AND reports.date <= ? AND {_WELL_FORMED_DATE}", [bound, _LAST_DAY]
-        return f"reports.date >= ? AND reports.date < ? AND {_WELL_FORMED_DATE}", [_FIRST_DAY, bound]
+        return _DATE_RANGE, [bound, _NO_END] if field == "after" else [_NO_START, bound]
     m = _VIEWS.fullmatch(value.replace(" ", ""))
     if m is None:
         if not prefix:
