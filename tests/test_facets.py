@@ -14,6 +14,7 @@ from tui_archive.ui.screens.help import HelpScreen
 from tui_archive.ui.widgets.detail import DetailPane
 from tui_archive.ui.widgets.facets import FacetPanel
 from tui_archive.ui.widgets.report_table import ReportTable
+from tui_archive.ui.widgets.toolbar import ALL
 
 from .helpers import make_store, screen_text, settle, shown_ids, status
 from .helpers import search as type_search
@@ -116,7 +117,7 @@ async def test_choosing_narrows_the_table_like_the_category_control(several: Sto
         await pilot.press("home", "enter")
         await settle(pilot)
         assert len(shown_ids(app)) == 7
-        assert app.screen.query_one("#category", Select).value == "__all__"
+        assert app.screen.query_one("#category", Select).value is ALL
         assert facet_lines(app)[0] == "● All categories (7)"
 
 
@@ -267,3 +268,44 @@ async def test_without_categories_there_is_only_all(empty_store: Store):
         await settle(pilot)
         assert shown_ids(app) == []
         assert app.is_running
+
+
+@pytest.mark.parametrize("name", ["__all__", "All categories", "None", ""])
+async def test_a_category_named_like_all_can_be_chosen(tmp_path: Path, name: str):
+    records = [
+        {"id": "S-1", "title": "Named oddly", "category": name, "date": "2024-03-01"},
+        {"id": "S-2", "title": "Named oddly too", "category": name, "date": "2024-02-01"},
+        {"id": "E-1", "title": "Energy note", "category": "Energy", "date": "2024-01-01"},
+        {"id": "X-1", "title": "Unfiled", "date": "2023-01-01"},
+    ]
+    store = make_store(tmp_path / "odd.db", records)
+    app = ArchiveApp(store)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        # The category control (c): move to the category and choose it, as a user would.
+        select = app.screen.query_one("#category", Select)
+        values = [value for _, value in select._options]
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*["down"] * values.index(name), "enter")
+        await settle(pilot)
+        assert app.screen.listing.category == name
+        assert shown_ids(app) == ["S-1", "S-2"]
+        # "All categories" still shows them all.
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("home", "enter")
+        await settle(pilot)
+        assert app.screen.listing.category is None
+        assert shown_ids(app) == ["S-1", "S-2", "E-1", "X-1"]
+        # The same through the facets panel.
+        await pilot.press("f")
+        await pilot.pause()
+        entry = next(i for i, line in enumerate(facet_lines(app)) if line.startswith(f"  {name} (2)"))
+        await pilot.press(*["down"] * entry, "enter")
+        await settle(pilot)
+        assert shown_ids(app) == ["S-1", "S-2"]
+        await pilot.press("home", "enter")
+        await settle(pilot)
+        assert shown_ids(app) == ["S-1", "S-2", "E-1", "X-1"]
+    store.close()

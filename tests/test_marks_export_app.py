@@ -5,16 +5,20 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from unittest.mock import patch
 
 import pyperclip
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui_archive.core.store import Store
+from tui_archive.ui import actions
 from tui_archive.ui.app import ArchiveApp
 from tui_archive.ui.screens.export import ExportScreen
 from tui_archive.ui.widgets.report_table import MARKER, ReportTable
 
-from .helpers import SEED_IDS, notifications, screen_text, settle, wait_for_listing
+from .helpers import SEED_IDS, make_store, notifications, screen_text, settle, wait_for_listing
 
 pytestmark = pytest.mark.app
 
@@ -112,3 +116,113 @@ async def test_choosing_a_format_changes_the_file_extension(store: Store):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ExportScreen)
+
+
+# -- nothing copied carries a control character inside a value ----------------------------------
+
+PASTE_TRAP = "X-1\ntouch /tmp/pwned\n#"
+ESCAPING = "X-2\x1b]52;c;eA==\x07"
+TRAPPED = [
+    {"id": "A-1", "title": "plain", "date": "2024-01-04", "url": "https://example.com/a"},
+    {"id": PASTE_TRAP, "title": "newline in its ID", "date": "2024-01-03", "url": "https://example.com/\nrm -rf ~"},
+    {"id": ESCAPING, "title": "escape in its ID", "date": "2024-01-02", "url": "file:///etc/passwd\x1b[2J"},
+    {"id": "A-2", "title": "plain too", "date": "2024-01-01"},
+]
+CONTROL = [chr(c) for c in range(0x20)] + [chr(c) for c in range(0x7F, 0xA0)] + ["\u2028", "\u2029", "\u202e"]
+
+
+@pytest.fixture
+def trapped(tmp_path: Path):
+    store = make_store(tmp_path / "trapped.db", TRAPPED)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def clipboard(monkeypatch) -> list[str]:
+    """What reaches the system clipboard, and (after it fails) the terminal's through OSC 52."""
+    copied: list[str] = []
+    monkeypatch.setattr(pyperclip, "copy", copied.append)
+    return copied
+
+
+def values_in(copied: list[str]) -> list[str]:
+    """The values copied: one per line (the line break between marked IDs is the only one allowed)."""
+    return [value for text in copied for value in text.split("\n")]
+
+
+async def test_marked_ids_with_control_characters_are_left_out_and_named(trapped: Store, clipboard: list[str]):
+    app = ArchiveApp(trapped)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "space", "space", "space", "y")  # all four marked
+        await pilot.pause()
+        assert clipboard == ["A-1\nA-2"]
+        message = notifications(app)[-1]
+        assert "Copied 2 marked IDs" in message and "left out" in message
+        assert "X-1␊touch /tmp/pwned␊#" in message and "X-2␛]52;c;eA==␇" in message
+        assert not any(c in message for c in CONTROL)
+
+
+@pytest.mark.parametrize("osc52", [False, True])
+async def test_y_refuses_an_id_with_control_characters_and_names_it(
+    trapped: Store, clipboard: list[str], monkeypatch, osc52: bool
+):
+    terminal: list[str] = []
+    if osc52:  # no system clipboard, as over SSH: the text goes out in an escape sequence
+
+        def no_clipboard(text: str) -> None:
+            raise pyperclip.PyperclipException("no clipboard here")
+
+        monkeypatch.setattr(pyperclip, "copy", no_clipboard)
+    app = ArchiveApp(trapped)
+    monkeypatch.setattr(app, "copy_to_clipboard", terminal.append)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "y")
+        await pilot.pause()
+        assert "Not copied: the ID X-1␊touch /tmp/pwned␊# has control characters" in notifications(app)[-1]
+        await pilot.press("down", "y")
+        await pilot.pause()
+        assert "Not copied: the ID X-2␛]52;c;eA==␇ has control characters" in notifications(app)[-1]
+        assert clipboard == [] and terminal == []
+        await pilot.press("up", "space", "space", "y")  # only the two trapped IDs marked
+        await pilot.pause()
+        assert clipboard == [] and terminal == []
+        assert "Not copied:" in notifications(app)[-1]
+        await pilot.press("u", "home", "y")
+        await pilot.pause()
+        assert values_in(clipboard + terminal) == ["A-1"]
+
+
+async def test_o_refuses_a_link_with_control_characters(trapped: Store, clipboard: list[str], monkeypatch):
+    import webbrowser
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
+    app = ArchiveApp(trapped)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        for _ in range(2):
+            await pilot.press("down", "o")
+            await pilot.pause()
+            assert "Neither opened nor copied" in notifications(app)[-1]
+        assert clipboard == [] and opened == []
+
+
+@given(ids=st.lists(st.text(min_size=1), min_size=1, max_size=5))
+@settings(max_examples=200, deadline=None)
+def test_copy_never_puts_a_control_character_inside_a_value(ids: list[str]):
+    copied: list[str] = []
+
+    class FakeApp:
+        is_web = False
+
+        def copy_to_clipboard(self, text: str) -> None:
+            copied.append(text)
+
+    with patch.object(pyperclip, "copy", copied.append):
+        actions.copy(FakeApp(), ids)  # type: ignore[arg-type]
+    (text,) = copied
+    assert len(text.split("\n")) == len(ids)
+    assert not any(c in value for value in text.split("\n") for c in CONTROL)

@@ -84,3 +84,64 @@ def test_cli_search_finds_non_latin_words(fuzz_store: Store):
     result = CliRunner().invoke(cli, ["search", "稀土", "--db", str(fuzz_store.path)], obj={})
     assert result.exit_code == 0
     assert "R-4" in result.output
+
+
+# -- fields, numbers and length: whatever is typed or pasted ----------------------------------
+
+digits = st.one_of(
+    st.integers(0, 2**70).map(str),
+    st.just("9" * 5000),
+    st.text(alphabet="0123456789٠١٢٣", min_size=1, max_size=30),
+)
+views_value = st.tuples(
+    st.sampled_from(["", ">", "<", ">=", "<=", "=", "=>", "><"]),
+    digits,
+    st.one_of(st.just(""), digits.map("..".__add__)),
+).map("".join)
+date_value = st.one_of(
+    st.dates().map(str),
+    st.text(alphabet="0123456789-", max_size=12),
+    st.sampled_from(["2024", "2024-02-30", "9999-12-31", "0000", "2024-13", "10000"]),
+)
+field_term = st.tuples(
+    st.sampled_from(["", "-"]),
+    st.sampled_from(["views:", "after:", "before:", "id:", "category:", "title:", "VIEWS:", ""]),
+    st.one_of(views_value, date_value, st.text(max_size=20), st.sampled_from(WORDS)),
+    st.sampled_from(["", '"']),
+).map(lambda parts: f"{parts[0]}{parts[1]}{parts[3]}{parts[2]}{parts[3]}")
+any_term = st.one_of(field_term, st.sampled_from(FTS_SYNTAX + WORDS), st.text(max_size=30))
+long_query = st.one_of(
+    st.lists(any_term, max_size=12).map(" ".join),
+    st.lists(any_term, min_size=60, max_size=400).map(" ".join),
+    st.lists(field_term, min_size=900, max_size=1200).map(" ".join),
+)
+
+
+@given(text=long_query, typing=st.booleans(), sort=st.sampled_from([None, RELEVANCE, *SORTS]))
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+def test_fields_numbers_and_length_never_raise(fuzz_store: Store, text: str, typing: bool, sort):
+    listing = Listing(text=text, sort=sort, typing=typing)
+    rows = fuzz_store.window(listing, 0, 10)
+    assert len(rows) == min(10, fuzz_store.count(listing))
+    fuzz_store.categories(listing)
+    assert len(listing.query.hints) <= 64 + 1  # one hint per term used at most, and one for the rest
+
+
+@given(text=long_query, split=st.booleans())
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+def test_cli_search_never_fails_on_fields_numbers_and_length(fuzz_store: Store, text: str, split: bool):
+    words = text.split(" ") if split else [text]
+    result = CliRunner().invoke(cli, ["search", "--db", str(fuzz_store.path), "--", *words], obj={})
+    assert result.exit_code == 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    *hints, count = result.stderr.splitlines()
+    assert all(line.startswith("hint: ") for line in hints), hints
+    assert count.endswith(("report", "reports"))

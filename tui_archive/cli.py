@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -101,11 +102,53 @@ def _syntax_help() -> str:
     """``search --help``: the search language, from the one table the help screen shows too."""
     width = max(len(typed) for typed, _ in SEARCH_SYNTAX) + 2
     lines = [f"{typed:<{width}}{finds}" for typed, finds in SEARCH_SYNTAX]
-    return "List reports matching QUERY, in the search box's language.\n\n\b\n" + "\n".join(lines)
+    return (
+        "List reports matching QUERY, in the search box's language. Several words are one query"
+        " (search supply chain is search 'supply chain'); a query that starts with -word goes after --:"
+        " search -- -china cobalt.\n\n\b\n" + "\n".join(lines)
+    )
 
 
-@cli.command(help=_syntax_help())
-@click.argument("query", required=False, default="")
+class SearchCommand(click.Command):
+    """``search``, whose query may start with ``-word`` (leave the word out) after ``--``.
+
+    Without ``--``, click would read ``-cobalt`` as ``-c obalt`` (a category) or
+    ``-magnet`` as an unknown option ``-m``; such an argument is refused with a
+    pointer to ``--`` instead.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value = {
+            name
+            for param in self.params
+            if isinstance(param, click.Option) and not param.is_flag
+            for name in param.opts
+        }
+        shorts = {name for param in self.params for name in param.opts + param.secondary_opts if len(name) == 2}
+        shorts |= {name for name in ctx.help_option_names if len(name) == 2}
+        previous = ""
+        for arg in args:
+            if arg == "--":
+                break
+            if (
+                previous not in takes_value
+                and arg.startswith("-")
+                and not arg.startswith("--")
+                and len(arg) > 1
+                and arg not in shorts
+                and not re.fullmatch(r"-n\d+", arg)  # -n10: the limit, written together
+            ):
+                raise click.UsageError(
+                    f"{arg} is not an option. To leave out a word, put the query after --:"
+                    f" tui-archive search -- {shlex.quote(arg)}  (for a category, write -c NAME)",
+                    ctx=ctx,
+                )
+            previous = arg
+        return super().parse_args(ctx, args)
+
+
+@cli.command(cls=SearchCommand, help=_syntax_help())
+@click.argument("query", nargs=-1)
 @click.option("--category", "-c", help="Only reports in this category.")
 @click.option(
     "--sort",
@@ -128,7 +171,7 @@ def _syntax_help() -> str:
 @click.pass_context
 def search(
     ctx: click.Context,
-    query: str,
+    query: tuple[str, ...],
     category: str | None,
     sort: str | None,
     reverse: bool,
@@ -139,7 +182,7 @@ def search(
     db: str | None,
 ) -> None:
     store, _ = open_archive(ctx, db)
-    listing = Listing(text=query, category=category, sort=sort, reverse=reverse)
+    listing = Listing(text=" ".join(query), category=category, sort=sort, reverse=reverse)
     for hint in listing.query.hints:
         click.echo(f"hint: {clean(hint)}", err=True)
     if as_json:
@@ -222,7 +265,11 @@ def format_report(report: Report) -> str:
 
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
-@click.option("--skip-bad", is_flag=True, help="Import the good records and list the bad ones.")
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="Import the good records and list the bad ones (also lines that are not JSON or not UTF-8).",
+)
 @archive_option
 @click.pass_context
 def import_(ctx: click.Context, files: tuple[str, ...], skip_bad: bool, db: str | None) -> None:
@@ -237,7 +284,9 @@ def import_(ctx: click.Context, files: tuple[str, ...], skip_bad: bool, db: str 
     for problem in result.problems:
         click.echo(f"skipped: {clean(str(problem))}", err=True)
     noun = "report" if result.written == 1 else "reports"
-    click.echo(f"imported {result.written} {noun} into {clean(store.path)}")
+    skipped = len(result.problems)
+    note = f" (skipped {skipped} bad record{'' if skipped == 1 else 's'}, listed above)" if skipped else ""
+    click.echo(f"imported {result.written} {noun} into {clean(store.path)}{note}")
 
 
 def _progress_bar(stack: contextlib.ExitStack) -> Callable[[int, int], None]:

@@ -66,7 +66,9 @@ def to_file(reports: Iterable[Report], fmt: str, path: Path) -> int:
 
 
 def _csv(reports: Iterable[Report], out: TextIO, inert: bool) -> int:
-    writer = csv.writer(out, lineterminator="\n")
+    # Every field quoted: a bare carriage return (or any line break) inside a value
+    # then reads back as part of the value, whatever the reader's idea of a line end.
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     count = 0
     for report in reports:

@@ -57,6 +57,20 @@ SEARCH_SYNTAX: tuple[tuple[str, str], ...] = (
 
 FIELDS = ("category", "after", "before", "views", "id")
 
+MAX_TERMS = 64
+"""Words, phrases and fields used from one query; the rest are ignored, with a hint.
+(SQLite refuses an expression about a thousand conditions deep, and no search needs 64.)"""
+
+MAX_NUMBER = 2**63 - 1
+"""The largest whole number SQLite stores; larger numbers in a query are read as this."""
+
+# A well-formed date as the archive stores it (YYYY-MM-DD, a real day): rows whose
+# date another program wrote as something else never match after: or before:.
+# date() always answers in that form, so only a well-formed date equals its own
+# date(); the bounds keep text and numbers out of the index range before it is asked.
+_DATE_RANGE = "reports.date >= ? AND reports.date < ? AND date(reports.date, '+0 days') = reports.date"
+_NO_START, _NO_END = "0000-01-01", "9999-12-32"
+
 _QUERY_PIECE = re.compile(r'(?P<neg>-(?=[^\s-]))?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))?')
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _VIEWS = re.compile(r"(?P<op>>=|<=|>|<|=)?(?P<a>\d+)(?:\.\.(?P<b>\d+))?")
@@ -130,13 +144,23 @@ def parse_query(text: str | None, *, typing: bool = False) -> Query:
     params: list[object] = []
     hints: list[str] = []
     pending_or = False
+    used = 0
+    dates: list[str] = []  # [start, end) of the dates asked for
     for index, m in enumerate(pieces):
         last = index == len(pieces) - 1
         negative, field, phrase, word = bool(m["neg"]), m["field"], m["phrase"], m["word"]
         value = phrase if phrase is not None else (word or "")
+        if used == MAX_TERMS and (field is not None or _TOKEN.search(value) and value != "OR"):
+            hints.append(f"only the first {MAX_TERMS} words and fields were used; the rest were ignored")
+            break
         if field is not None and field.lower() in FIELDS:
+            used += 1
             clause = _field_clause(field.lower(), value, prefix=last and still_typing and phrase is None, hints=hints)
-            if clause is not None:
+            if clause is not None and clause[0] == _DATE_RANGE and not negative:
+                # All date bounds as one range, so the date index is read from the latest start to the earliest end.
+                start, end = (str(bound) for bound in clause[1])
+                dates = [max(dates[0], start), min(dates[1], end)] if dates else [start, end]
+            elif clause is not None:
                 sql, values = clause
                 where.append(f"NOT coalesce(({sql}), 0)" if negative else sql)
                 params.extend(values)
@@ -155,6 +179,7 @@ def parse_query(text: str | None, *, typing: bool = False) -> Query:
         tokens = tuple(_TOKEN.findall(value))
         if not tokens:
             continue
+        used += 1
         prefix = phrase is None and (value.endswith("*") or (last and still_typing and _long_enough(tokens)))
         term = Term(tokens, prefix=prefix)
         if negative:
@@ -164,6 +189,9 @@ def parse_query(text: str | None, *, typing: bool = False) -> Query:
             groups.append([])
         pending_or = False
         groups[-1].append(term)
+    if dates:
+        where.append(_DATE_RANGE)
+        params.extend(dates)
     groups = [group for group in groups if group]
     match = None
     if groups:
@@ -190,14 +218,27 @@ def _field_clause(field: str, value: str, *, prefix: bool, hints: list[str]) -> 
             if not prefix:
                 hints.append(f"{field}: needs a date like 2024, 2024-03 or 2024-03-31")
             return None
-        return ("reports.date >= ?", [bound]) if field == "after" else ("reports.date < ?", [bound])
+        return _DATE_RANGE, [bound, _NO_END] if field == "after" else [_NO_START, bound]
     m = _VIEWS.fullmatch(value.replace(" ", ""))
     if m is None:
         if not prefix:
             hints.append("views: needs a number, like views:>100, views:<10 or views:5..20")
         return None
-    a = int(m["a"])
+    a = _number(m["a"], hints)
     if m["b"] is not None:
-        return "reports.views BETWEEN ? AND ?", [min(a, int(m["b"])), max(a, int(m["b"]))]
+        b = _number(m["b"], hints)
+        return "reports.views BETWEEN ? AND ?", [min(a, b), max(a, b)]
     op = m["op"] or "="
     return f"reports.views {op} ?", [a]
+
+
+def _number(digits: str, hints: list[str]) -> int:
+    """A number typed in a query, at most :data:`MAX_NUMBER` (a hint says when it was more)."""
+    significant = "".join(str(int(digit)) for digit in digits).lstrip("0") or "0"  # any script's digits
+    # Checked by length first: int() refuses strings of thousands of digits.
+    if len(significant) > len(str(MAX_NUMBER)) or int(significant) > MAX_NUMBER:
+        hint = f"views: numbers stop at {MAX_NUMBER:,}, so a larger one was read as that"
+        if hint not in hints:
+            hints.append(hint)
+        return MAX_NUMBER
+    return int(significant)

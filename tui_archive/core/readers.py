@@ -2,11 +2,15 @@
 
 Files are read as streams (except archive pages, which are small); each record
 comes with where it was found, so a problem can name its file and line.
-:mod:`.importers` writes what these read.
+Whatever the file (``/dev/zero``, one endless line), memory stays bounded: a
+line, a record or a page longer than its cap is refused with a message.
+A line that cannot be read (not JSON, not UTF-8) is a bad record of its own,
+so an import can skip it and go on. :mod:`.importers` writes what these read.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -31,7 +35,23 @@ ALIASES = {
     "link": "url",
 }
 
-Located = tuple[str, dict[str, Any]]  # ("line 4", raw record)
+Located = tuple[str, Any]  # ("line 4", raw record, or Unreadable)
+
+MAX_RECORD = 16 * 1024 * 1024
+"""The longest line, CSV field or JSON record read (in characters): a longer one is refused."""
+MAX_PAGE = 64 * 1024 * 1024
+"""The largest archive page read (in bytes); pages are read whole."""
+MAX_VIEWS = 2**63 - 1
+"""The most views SQLite can store in a report."""
+
+_MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A record that could not be read at all (a line that is not JSON or not UTF-8)."""
+
+    message: str
 
 
 @dataclass(frozen=True)
@@ -53,31 +73,45 @@ class BadRecord(ValueError):
 # -- normalising one record ---------------------------------------------------------
 
 
-def _text(value: Any, name: str) -> str | None:
+def _text(value: Any, name: str, *, trim: bool = False) -> str | None:
+    """Text as written (so an export reads back exactly); ``trim`` for IDs and dates, which are
+    compared, not read. A field that is empty or only spaces is no value."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise BadRecord(f"{name} should be text, not {type(value).__name__}")
-    text = str(value).strip()
-    return text or None
+    text = str(value)
+    if not text.strip():
+        return None
+    return text.strip() if trim else text
+
+
+def _shown(value: Any) -> str:
+    """A value in a message, cut short: a problem is one line, whatever the record held."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _views(value: Any) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        raise BadRecord(f"views should be a whole number, not {value!r}")
+        raise BadRecord(f"views should be a whole number, not {_shown(value)}")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
-        value = int(value)
+        digits = value.strip().lstrip("0") or "0"
+        # Longer than the largest number is too large (and int() refuses thousands of digits).
+        value = int(digits) if len(digits) <= len(str(MAX_VIEWS)) else MAX_VIEWS + 1
     if not isinstance(value, int) or value < 0:
-        raise BadRecord(f"views should be a whole number of 0 or more, not {value!r}")
+        raise BadRecord(f"views should be a whole number of 0 or more, not {_shown(value)}")
+    if value > MAX_VIEWS:
+        raise BadRecord(f"views should be at most {MAX_VIEWS:,}, not {_shown(value)}")
     return value
 
 
 def _date(value: Any) -> str | None:
-    text = _text(value, "date")
+    text = _text(value, "date", trim=True)
     if text is None:
         return None
     try:
@@ -85,11 +119,13 @@ def _date(value: Any) -> str | None:
             return date.fromisoformat(text).isoformat()
         return datetime.fromisoformat(text).date().isoformat()
     except ValueError:
-        raise BadRecord(f"date should be a date like 2024-08-27, not {text!r}") from None
+        raise BadRecord(f"date should be a date like 2024-08-27, not {_shown(text)}") from None
 
 
 def normalise(raw: Any) -> dict[str, Any]:
     """One record as the archive stores it; raises :class:`BadRecord` saying what is wrong."""
+    if isinstance(raw, Unreadable):
+        raise BadRecord(raw.message)
     if not isinstance(raw, dict):
         raise BadRecord(f"expected an object with id and title, not {type(raw).__name__}")
     record: dict[str, Any] = {}
@@ -98,7 +134,7 @@ def normalise(raw: Any) -> dict[str, Any]:
         if name is not None and name not in record:
             record[name] = value
     result = {
-        "id": _text(record.get("id"), "id"),
+        "id": _text(record.get("id"), "id", trim=True),
         "title": _text(record.get("title"), "title"),
         "category": _text(record.get("category"), "category"),
         "date": _date(record.get("date")),
@@ -159,17 +195,170 @@ def read_page(text: str) -> tuple[str | None, list[Located]]:
     return name, rows
 
 
+def _lines(text: io.TextIOBase, limit: int = MAX_RECORD) -> Iterator[str]:
+    """The lines of ``text`` (ending in \\n, \\r or \\r\\n), none longer than ``limit``."""
+    number = 0
+    while True:
+        line = text.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > limit:
+            raise BadRecord(f"line {number}: longer than {limit // _MB} MB, so the file was not read")
+        yield line
+
+
 def _read_json_lines(fp: io.BufferedReader) -> Iterator[Located]:
-    for number, line in enumerate(fp, start=1):
-        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
-            line = line[3:]
-        if line.strip():
+    number = 0
+    while True:
+        line = fp.readline(MAX_RECORD + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_RECORD:
+            raise BadRecord(f"line {number}: longer than {MAX_RECORD // _MB} MB, so the file was not read")
+        if number == 1:
+            line = line.removeprefix(b"\xef\xbb\xbf")
+        if not line.strip():
+            continue
+        try:
+            yield f"line {number}", json.loads(line.decode("utf-8"))
+        except UnicodeDecodeError as error:
+            yield f"line {number}", Unreadable(f"not UTF-8 text (byte {error.start + 1} of the line)")
+        except json.JSONDecodeError as error:
+            yield f"line {number}", Unreadable(f"not valid JSON ({error.msg})")
+        except RecursionError:
+            yield f"line {number}", Unreadable("not valid JSON (nested too deeply)")
+        except ValueError as error:  # a number of thousands of digits
+            yield f"line {number}", Unreadable(f"not valid JSON ({error})")
+
+
+# Bytes that are not UTF-8, as the error handler below decodes them (as surrogateescape does).
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+_decode_errors = [0]
+
+
+def _count_decode_error(error: UnicodeError) -> tuple[str | bytes, int]:
+    """surrogateescape that also counts: a file with no error skips the check of each record."""
+    _decode_errors[0] += 1
+    return codecs.lookup_error("surrogateescape")(error)
+
+
+codecs.register_error("tui-archive-not-utf8", _count_decode_error)
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _read_json(fp: io.BufferedReader) -> Iterator[Located]:
+    """A JSON document: an array of records, read one record at a time; or one object."""
+    text = io.TextIOWrapper(fp, encoding="utf-8-sig")
+    decoder = json.JSONDecoder()
+    buffer = text.read(1 << 16)
+    pos = 0
+    line = 1  # of buffer[pos]
+    eof = not buffer
+
+    def more(at_least: int) -> None:
+        nonlocal buffer, pos, eof
+        chunk = text.read(max(1 << 16, at_least))
+        eof = not chunk
+        buffer = buffer[pos:] + chunk
+        pos = 0
+
+    def skip_space() -> None:
+        nonlocal pos, line
+        while True:
+            end = _JSON_SPACE.match(buffer, pos).end()  # type: ignore[union-attr]
+            line += buffer.count("\n", pos, end)
+            pos = end
+            if pos < len(buffer) or eof:
+                return
+            more(0)
+
+    def value(what: str) -> Any:
+        nonlocal pos, line
+        while True:
             try:
-                yield f"line {number}", json.loads(line)
-            except UnicodeDecodeError as error:
-                raise BadRecord(f"line {number}: not UTF-8 text (byte {error.start} of the line)") from None
+                found, end = decoder.raw_decode(buffer, pos)
             except json.JSONDecodeError as error:
-                raise BadRecord(f"line {number}: not valid JSON ({error.msg})") from None
+                # Stopped at the end of what has been read so far: the record goes on in the next chunk.
+                cut_short = error.pos >= len(buffer) - 16 or error.msg.startswith("Unterminated string")
+                if eof or not cut_short:
+                    where = line + buffer.count("\n", pos, error.pos)
+                    raise BadRecord(f"line {where}: not valid JSON ({error.msg})") from None
+                if len(buffer) - pos > MAX_RECORD:
+                    raise BadRecord(f"line {line}: {what} longer than {MAX_RECORD // _MB} MB") from None
+                more(len(buffer) - pos)  # twice as much each time: a long record is parsed a few times, not many
+                continue
+            except RecursionError:
+                raise BadRecord(f"line {line}: not valid JSON (nested too deeply)") from None
+            except ValueError as error:  # a number of thousands of digits
+                raise BadRecord(f"line {line}: not valid JSON ({error})") from None
+            if end == len(buffer) and not eof:  # a number may go on in the next chunk
+                more(0)
+                continue
+            if end - pos > MAX_RECORD:
+                raise BadRecord(f"line {line}: {what} longer than {MAX_RECORD // _MB} MB")
+            line += buffer.count("\n", pos, end)
+            pos = end
+            return found
+
+    skip_space()
+    if buffer[pos : pos + 1] != "[":  # one object, read whole (up to the cap)
+        document = value("the document is")
+        skip_space()
+        if pos < len(buffer):
+            raise BadRecord(f"line {line}: not valid JSON (more after the end of the document)")
+        if not isinstance(document, dict):
+            raise BadRecord("JSON should be a list of objects, or one object")
+        yield "record 1", document
+        return
+    pos += 1
+    number = 0
+    while True:
+        skip_space()
+        if buffer[pos : pos + 1] == "]" and number == 0:
+            pos += 1
+            break
+        number += 1
+        yield f"record {number}", value(f"record {number} is")
+        skip_space()
+        separator = buffer[pos : pos + 1]
+        pos += 1
+        if separator == "]":
+            break
+        if separator != ",":
+            raise BadRecord(f"line {line}: not valid JSON (expected , or ] after record {number})")
+    skip_space()
+    if pos < len(buffer):
+        raise BadRecord(f"line {line}: not valid JSON (more after the end of the list)")
+
+
+def _read_csv(fp: io.BufferedReader, kind: str) -> Iterator[Located]:
+    # Read with csv directly: reader.line_num counts physical lines, so a record
+    # after a quoted field spanning lines is still located right.
+    csv.field_size_limit(MAX_RECORD)
+    errors_before = _decode_errors[0]
+    text = io.TextIOWrapper(fp, encoding="utf-8-sig", errors="tui-archive-not-utf8", newline="")
+    reader = csv.reader(_lines(text), dialect="excel-tab" if kind == "tsv" else "excel")
+    try:
+        header = next(reader, None)
+        if header is None:
+            return
+        if _NOT_UTF8.search("".join(header)):
+            raise BadRecord("line 1: not UTF-8 text")
+        known = {ALIASES.get(cell.strip().lower()) for cell in header}
+        if not known & {"id", "title"}:
+            names = ", ".join(dict.fromkeys(ALIASES.values()))
+            raise BadRecord(f"no reports found: the first line should name the columns ({names})")
+        start = reader.line_num + 1
+        for cells in reader:
+            if _decode_errors[0] != errors_before and _NOT_UTF8.search("".join(cells)):
+                yield f"line {start}", Unreadable("not UTF-8 text")
+            elif cells:
+                yield f"line {start}", dict(zip(header, cells, strict=False))  # short rows leave fields out
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise BadRecord(f"line {reader.line_num}: {error}") from None
 
 
 def detect_format(path: Path, head: bytes) -> str:
@@ -177,7 +366,7 @@ def detect_format(path: Path, head: bytes) -> str:
     by_suffix = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
     if suffix in by_suffix:
         return by_suffix[suffix]
-    start = head.lstrip()[:1]
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
     if start == b"[":
         return "json"
     if start == b"{":
@@ -194,54 +383,45 @@ def read_file(path: Path) -> tuple[str | None, Iterator[Located], Callable[[], i
         head = probe.read(4096)
     kind = detect_format(path, head)
     if kind == "page":
-        size = file_size(path)
-        name, records = read_page(path.read_text(encoding="utf-8-sig"))
-        return name, iter(records), lambda: size
+        with path.open("rb") as fp:
+            data = fp.read(MAX_PAGE + 1)
+        if len(data) > MAX_PAGE:
+            raise BadRecord(f"an archive page larger than {MAX_PAGE // _MB} MB: import CSV or JSON Lines instead")
+        name, records = read_page(data.decode("utf-8-sig"))
+        if not records and data.strip():
+            raise BadRecord("no reports found: an archive page needs a table with ID and Title columns")
+        return name, iter(records), lambda: len(data)
     fp = path.open("rb")
     return None, _stream(fp, kind), fp.tell
 
 
 def _stream(fp: io.BufferedReader, kind: str) -> Iterator[Located]:
-    from sqlite_utils.utils import Format, rows_from_file  # loaded only when importing
-
     with fp:
         if kind == "jsonl":
             yield from _read_json_lines(fp)
-            return
-        if kind == "json":
-            try:
-                rows, _ = rows_from_file(fp, Format.JSON)
-            except json.JSONDecodeError as error:
-                raise BadRecord(f"line {error.lineno}: not valid JSON ({error.msg})") from None
-            except ValueError as error:
-                raise BadRecord(str(error)) from None
-            for number, row in enumerate(rows, start=1):
-                yield f"record {number}", row
-            return
-        # Read with csv directly, not rows_from_file: reader.line_num counts physical
-        # lines, so a record after a quoted field spanning lines is still located right.
-        text = io.TextIOWrapper(fp, encoding="utf-8-sig", newline="")
-        reader = csv.reader(text, dialect="excel-tab" if kind == "tsv" else "excel")
-        header = next(reader, None)
-        if header is None:
-            return
-        start = reader.line_num + 1
-        for cells in reader:
-            if cells:
-                yield f"line {start}", dict(zip(header, cells, strict=False))  # short rows leave fields out
-            start = reader.line_num + 1
+        elif kind == "json":
+            yield from _read_json(fp)
+        else:
+            yield from _read_csv(fp, kind)
 
 
 def first_undecodable(path: Path) -> tuple[str, str]:
-    """Where a file stops being UTF-8: ("line N", "not UTF-8 text (byte B of the file)")."""
-    offset = 0
+    """Where a file stops being UTF-8: ("line N", "not UTF-8 text (byte B of the file)").
+    Read a chunk at a time, so a file without line breaks costs no more memory than one with."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0  # bytes of the file before the chunk
+    lines = 1  # the line the chunk starts in
     with path.open("rb") as fp:
-        for number, line in enumerate(fp, start=1):
+        while chunk := fp.read(1 << 16):
+            pending = len(decoder.getstate()[0])
             try:
-                line.decode("utf-8")
+                decoder.decode(chunk)
             except UnicodeDecodeError as error:
-                return f"line {number}", f"not UTF-8 text (byte {offset + error.start} of the file)"
-            offset += len(line)
+                at = max(0, error.start - pending)  # within the chunk
+                line = lines + chunk.count(b"\n", 0, at)
+                return f"line {line}", f"not UTF-8 text (byte {offset + at} of the file)"
+            offset += len(chunk)
+            lines += chunk.count(b"\n")
     return "", "not UTF-8 text"
 
 

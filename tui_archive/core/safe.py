@@ -48,6 +48,28 @@ def clean(value: object, *, multiline: bool = False) -> str:
     return _CONTROL_ONE_LINE.sub(lambda m: _visible(m.group()), text)
 
 
+def reveal(value: object) -> str:
+    """Archive text made inert with every control character shown, line breaks too
+    (``X-1␊touch``): for naming a value whose control characters are the point."""
+    if value is None:
+        return ""
+    text = str(value).translate(_BIDI).replace("\u2028", "\u2424").replace("\u2029", "\u2424")
+    return _CONTROL_ONE_LINE.sub(lambda m: _visible(m.group()), text)
+
+
+_CONTROL_ANY = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029" + "".join(map(chr, _BIDI)) + "]")
+
+
+def has_controls(value: object) -> bool:
+    """Whether ``value`` holds a character :func:`clean` would change: a control character
+    (line breaks and tabs included), a line or paragraph separator, or a bidi control.
+
+    Text copied for the user to paste (an ID, a link) must have none: a paste
+    into a shell would act on a line break inside it.
+    """
+    return value is not None and _CONTROL_ANY.search(str(value)) is not None
+
+
 # Characters ``json.dumps`` leaves raw that a terminal would act on (DEL, the
 # C1 controls) or that reorder the line (bidi controls); escaped as ``\uXXXX``
 # they decode to the same string.

@@ -21,23 +21,23 @@ from textual.screen import Screen
 from ..core import export
 from ..core.listing import Listing
 from ..core.model import Report
-from ..core.safe import clean
+from ..core.safe import clean, has_controls, reveal
 from ..core.store import Store
 from .screens.export import ExportScreen
 from .workers import run_blocking
 
 
-def copy(app: App, text: str, *, multiline: bool = False) -> str:
-    """Copy ``text`` and say where it went.
+def copy(app: App, values: str | list[str]) -> str:
+    """Copy ``values`` (one per line) and say where it went.
 
     The system clipboard (pyperclip) where there is one; otherwise, as over
     SSH with no X display, the terminal's own clipboard through an OSC 52
     escape sequence, which the terminal (or tmux) on the user's side receives.
     """
-    # Archive text: no control character reaches the clipboard, where a later
-    # paste into a shell or editor would act on it.
-    # (``multiline`` keeps line breaks, as between the marked IDs.)
-    text = clean(text, multiline=multiline)
+    # Archive text: no control character reaches the clipboard inside a value,
+    # where a later paste into a shell or editor would act on it. (Callers refuse
+    # values that have any, see has_controls; this is the last line of defence.)
+    text = "\n".join(clean(value) for value in ([values] if isinstance(values, str) else values))
     if app.is_web:  # served to a browser (tui-archive serve): its clipboard, not the server's
         app.copy_to_clipboard(text)
         return "the browser's clipboard"
@@ -47,6 +47,9 @@ def copy(app: App, text: str, *, multiline: bool = False) -> str:
         app.copy_to_clipboard(text)
         return "the terminal clipboard"
     return "the clipboard"
+
+
+CONTROLS = "control characters (a line break, an escape...) that a paste would act on"
 
 
 WEB_SCHEMES = {"http", "https"}
@@ -83,6 +86,8 @@ def open_link(app: App, url: str | None) -> tuple[str, str]:
         return "This report has no link", "warning"
     url = url.strip()
     shown = clean(url)
+    if has_controls(url):
+        return f"Neither opened nor copied: this report's link {reveal(url)} has {CONTROLS}", "warning"
     if is_web_address(url) and app.is_web:  # served (tui-archive serve): the user's own browser opens it
         app.open_url(url)
         return f"Opened {shown} in a new browser tab", "information"
@@ -102,15 +107,29 @@ def copy_report_id(screen: Screen, report: Report | None) -> None:
     if report is None:
         screen.notify("No report highlighted", severity="warning")
         return
+    if has_controls(report.id):
+        screen.notify(f"Not copied: the ID {reveal(report.id)} has {CONTROLS}", severity="warning", markup=False)
+        return
     where = copy(screen.app, report.id)
     screen.notify(f"Copied {clean(report.id)} to {where}", markup=False)
 
 
 def copy_ids(screen: Screen, report_ids: list[str]) -> None:
-    """Copy several IDs, one per line, and say how many."""
-    where = copy(screen.app, "\n".join(report_ids), multiline=True)
-    noun = "ID" if len(report_ids) == 1 else "IDs"
-    screen.notify(f"Copied {len(report_ids)} marked {noun} to {where}", markup=False)
+    """Copy several IDs, one per line, and say how many; an ID with control characters is left out, and named."""
+    good = [report_id for report_id in report_ids if not has_controls(report_id)]
+    bad = [reveal(report_id) for report_id in report_ids if has_controls(report_id)]
+    named = ", ".join(bad[:3]) + (f" and {len(bad) - 3} more" if len(bad) > 3 else "")
+    if not good:
+        noun = "its ID has" if len(bad) == 1 else "their IDs have"
+        screen.notify(f"Not copied: {named}: {noun} {CONTROLS}", severity="warning", markup=False)
+        return
+    where = copy(screen.app, good)
+    noun = "ID" if len(good) == 1 else "IDs"
+    message = f"Copied {len(good)} marked {noun} to {where}"
+    if bad:
+        screen.notify(f"{message}; left out {named}, with {CONTROLS}", severity="warning", markup=False)
+    else:
+        screen.notify(message, markup=False)
 
 
 def open_report_link(screen: Screen, report: Report | None) -> None:

@@ -15,7 +15,16 @@ from ...core.source import Counts
 from ..text import safe_text
 from .search_input import SearchInput
 
-ALL = "__all__"
+
+class _AllCategories:
+    """The value of the "All categories" option: an object no category name can equal
+    (a category may be called anything, ``__all__`` included)."""
+
+    def __repr__(self) -> str:
+        return "ALL"
+
+
+ALL = _AllCategories()
 SEARCH_DEBOUNCE = 0.04  # seconds: one query per pause in typing, not per key (a new one interrupts the last)
 
 
@@ -80,7 +89,7 @@ class Toolbar(Horizontal):
         select = self.query_one("#category", Select)
         if select.expanded:
             return
-        options: list[tuple[str | Text, str]] = [
+        options: list[tuple[str | Text, str | _AllCategories]] = [
             ("All categories" if listing.category is not None else f"All categories ({counts.total})", ALL)
         ]
         options += [
@@ -88,8 +97,8 @@ class Toolbar(Horizontal):
             for category in counts.categories
             if category.name is not None
         ]
-        current = listing.category or ALL
-        if current not in {value for _, value in options}:
+        current = ALL if listing.category is None else listing.category
+        if isinstance(current, str) and current not in {value for _, value in options}:
             options.append((safe_text(current), current))
         with select.prevent(Select.Changed):
             select.set_options(options)
@@ -131,4 +140,4 @@ class Toolbar(Horizontal):
     @on(Select.Changed, "#category")
     def _category_chosen(self, message: Select.Changed) -> None:
         message.stop()
-        self.post_message(self.CategoryChosen(None if message.value == ALL else str(message.value)))
+        self.post_message(self.CategoryChosen(None if message.value is ALL else str(message.value)))
