@@ -15,15 +15,39 @@ from tui_archive.cli import cli, serve_message, served_command
 pytestmark = pytest.mark.unit
 
 
-def test_serve_help():
+def test_serve_help_says_who_can_reach_it_and_how_the_token_works():
     result = CliRunner().invoke(cli, ["serve", "--help"])
     assert result.exit_code == 0
-    for words in ("web browser", "--host", "127.0.0.1", "--port", "8000", "--db"):
-        assert words in result.output, words
+    output = " ".join(result.output.split())
+    for words in (
+        "web browser",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "8000",
+        "--db",
+        "--token",
+        "TUI_ARCHIVE_TOKEN",
+        "--allow-host",
+        "?token=",
+        "Every user of this machine can connect",
+        "anyone who sees the URL can drive the app",
+        "refused (403)",
+        "nothing is written on this machine",
+    ):
+        assert words in output, words
+
+
+@pytest.mark.parametrize("token", ["", "has space", "semi;colon", 'quote"', "nön-ascii"])
+def test_a_token_that_would_not_survive_a_url_or_cookie_is_refused(archive_path: Path, token: str):
+    result = CliRunner().invoke(cli, ["serve", "--db", str(archive_path), "--token", token])
+    assert result.exit_code == 2
+    assert "token" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_served_command_quotes_the_archive_path():
-    path = "/tmp/it's a \"folder\"; rm -rf ~/$HOME/archive.db"
+    path = '/tmp/it\'s a "folder"; rm -rf ~/$HOME/archive.db'
     command = served_command(path)
     if os.name != "nt":
         assert shlex.split(command) == [sys.executable, "-X", "utf8", "-m", "tui_archive", "--db", path]
@@ -43,7 +67,11 @@ def test_serve_without_an_archive_says_so(tmp_path: Path):
 
 
 def test_serve_without_textual_serve_says_how_to_install_it(monkeypatch, archive_path: Path):
+    import tui_archive
+
     monkeypatch.setitem(sys.modules, "textual_serve.server", None)  # import fails as if not installed
+    monkeypatch.delitem(sys.modules, "tui_archive.serve", raising=False)  # as if never imported
+    monkeypatch.delattr(tui_archive, "serve", raising=False)
     result = CliRunner().invoke(cli, ["serve", "--db", str(archive_path)])
     assert result.exit_code == 1
     assert "pip install 'tui-archive[serve]'" in result.output

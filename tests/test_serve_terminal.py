@@ -1,4 +1,5 @@
-"""``tui-archive serve`` as a process: the same app in a web browser, with textual-serve on 127.0.0.1."""
+"""``tui-archive serve`` as a process: the same app in a web browser, with textual-serve on 127.0.0.1,
+for whoever has the URL it prints (with its token), and nobody else."""
 
 from __future__ import annotations
 
@@ -30,8 +31,11 @@ def free_port() -> int:
 
 
 def get(url: str) -> tuple[int, str]:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.status, response.read().decode("utf-8")
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:  # a refusal is an answer too
+        return error.code, error.read().decode("utf-8")
 
 
 class Served:
@@ -39,9 +43,12 @@ class Served:
 
     def __init__(self, tmp_path: Path, db: Path) -> None:
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
+        self.base = f"http://127.0.0.1:{self.port}/"
+        self.url = ""
+        """The URL it prints, with the token."""
         env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"))  # history stays in the test's folder
         env.pop("TUI_ARCHIVE_DB", None)
+        env.pop("TUI_ARCHIVE_TOKEN", None)  # a new token for each start
         self.log = (tmp_path / "serve.log").open("w+")
         self.process = subprocess.Popen(
             [str(CONSOLE_SCRIPT), "serve", "--port", str(self.port), "--db", str(db)],
@@ -53,20 +60,31 @@ class Served:
         )
 
     def wait_until_up(self, timeout: float = 30) -> tuple[int, str]:
+        """Wait for the URL it prints, then open it."""
         deadline = time.monotonic() + timeout
         while True:
             assert self.process.poll() is None, f"serve exited early:\n{self.output()}"
-            try:
-                return get(self.url)
-            except (urllib.error.URLError, ConnectionError, OSError):
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"nothing served on {self.url}:\n{self.output()}") from None
-                time.sleep(0.2)
+            found = re.search(rf"^({re.escape(self.base)}\?token=\S+)$", self.output(), re.MULTILINE)
+            if found:
+                self.url = found.group(1)
+                try:
+                    return get(self.url)
+                except (urllib.error.URLError, ConnectionError, OSError):
+                    pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"nothing served on {self.base}:\n{self.output()}") from None
+            time.sleep(0.2)
+
+    @property
+    def token(self) -> str:
+        return self.url.split("?token=", 1)[1]
 
     def output(self) -> str:
         self.log.flush()
         self.log.seek(0)
-        return self.log.read()
+        text = self.log.read()
+        self.log.seek(0, os.SEEK_END)
+        return text
 
     def stop(self) -> int:
         if self.process.poll() is None:
@@ -99,6 +117,12 @@ def test_serve_answers_http_with_the_textual_page(served: Served):
     assert "textual" in page.lower()
     assert f"ws://127.0.0.1:{served.port}/ws" in page  # the browser talks back to this server
     assert "archive.db" in served.output()
+    assert len(served.token) >= 32
+    # Without the token (or with another), nothing: not the page, not its scripts.
+    for url in (served.base, served.base + "?token=" + "x" * 43, served.base + "static/js/textual.js"):
+        status, page = get(url)
+        assert (status, "<html" in page.lower()) == (403, False), url
+        assert "token" in page
     assert served.stop() in (0, -signal.SIGTERM)
 
 
@@ -111,7 +135,12 @@ def test_a_browser_session_runs_the_app_on_the_named_archive(served: Served):
     async def session() -> str:
         seen = ""
         async with aiohttp.ClientSession() as client:
-            async with client.ws_connect(f"ws://127.0.0.1:{served.port}/ws?width=100&height=30") as ws:
+            # Without the token, the WebSocket is refused before any app starts.
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await client.ws_connect(f"ws://127.0.0.1:{served.port}/ws?width=100&height=30")
+            assert refused.value.status == 403
+            url = f"ws://127.0.0.1:{served.port}/ws?width=100&height=30&token={served.token}"
+            async with client.ws_connect(url) as ws:
 
                 async def read_until(text: str, timeout: float = 30) -> bool:
                     nonlocal seen

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -71,6 +71,12 @@ class ArchiveApp(App[None]):
         """Every screen shows the change it holds (the list's row and status, an open report)."""
         for screen in self.screen_stack:
             screen.post_message(ViewHeard(message.event))
+
+    @on(events.DeliveryFailed)
+    def _download_failed(self, event: events.DeliveryFailed) -> None:
+        """Served to a browser: an export the browser did not receive in full."""
+        if event.name == "export":
+            self.notify("The export did not reach your browser: press e to try again", severity="error")
 
     @on(Worker.StateChanged)
     def _worker_state_changed(self, event: Worker.StateChanged) -> None:
