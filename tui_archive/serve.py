@@ -170,10 +170,9 @@ class _HideToken(logging.Filter):
     PATTERN = re.compile(r"(token=)[^&\s\"]+")
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str):
-            record.msg = self.PATTERN.sub(r"\1…", record.msg)
-        if isinstance(record.args, tuple):
-            record.args = tuple(self.PATTERN.sub(r"\1…", arg) if isinstance(arg, str) else arg for arg in record.args)
+        message = record.getMessage()
+        if "token=" in message:
+            record.msg, record.args = self.PATTERN.sub(r"\1…", message), ()
         return True
 
 
@@ -198,11 +197,10 @@ class GuardedServer(Server):
         """The URL to open: with the token, the only one that works."""
         return f"{self.public_url}/?token={quote(self.guard.token, safe='')}"
 
-    def initialize_logging(self) -> None:
-        super().initialize_logging()
-        logging.getLogger("aiohttp.access").addFilter(_HideToken())
-
     async def _make_app(self) -> web.Application:
+        access_log = logging.getLogger("aiohttp.access")
+        if not any(isinstance(existing, _HideToken) for existing in access_log.filters):
+            access_log.addFilter(_HideToken())
         app: web.Application = await super()._make_app()
         app.middlewares.append(self.guard.middleware)
         app.on_response_prepare.append(_safe_headers)
