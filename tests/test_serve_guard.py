@@ -18,9 +18,11 @@ import pytest
 pytest.importorskip("textual_serve")
 
 import aiohttp  # noqa: E402  (after the skip: the serve extra brings it)
-from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
+from aiohttp import test_utils  # noqa: E402
 
 from tui_archive.serve import Guard, GuardedServer, check_token, new_token  # noqa: E402
+
+from .helpers import free_port  # noqa: E402
 
 pytestmark = pytest.mark.unit
 
@@ -29,33 +31,27 @@ TOKEN = new_token()
 COMMAND = f"{sys.executable} -c pass"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-async def client_for(guard: Guard) -> TestClient:
+async def client_for(guard: Guard) -> test_utils.TestClient:
     announced: list[bool] = []
     server = GuardedServer(COMMAND, guard, title="tui-archive: test", announce=lambda: announced.append(True))
-    client = TestClient(TestServer(await server._make_app(), host="127.0.0.1", port=guard.port))
+    client = test_utils.TestClient(test_utils.TestServer(await server._make_app(), host="127.0.0.1", port=guard.port))
     await client.start_server()
     assert announced == [True]  # the URL is printed once listening
     return client
 
 
 @pytest.fixture
-async def client() -> AsyncIterator[TestClient]:
+async def client() -> AsyncIterator[test_utils.TestClient]:
     client = await client_for(Guard(token=TOKEN, host="127.0.0.1", port=free_port()))
     yield client
     await client.close()
 
 
-def host(client: TestClient, name: str = "127.0.0.1") -> dict[str, str]:
+def host(client: test_utils.TestClient, name: str = "127.0.0.1") -> dict[str, str]:
     return {"Host": f"{name}:{client.port}"}
 
 
-async def test_the_page_needs_the_token(client: TestClient):
+async def test_the_page_needs_the_token(client: test_utils.TestClient):
     assert (await client.get("/", headers=host(client))).status == 403
     assert (await client.get("/", params={"token": "x" * len(TOKEN)}, headers=host(client))).status == 403
     assert (await client.get("/", params={"token": TOKEN[:-1]}, headers=host(client))).status == 403
@@ -66,7 +62,7 @@ async def test_the_page_needs_the_token(client: TestClient):
     assert "textual" in (await response.text()).lower()
 
 
-async def test_the_first_good_request_sets_a_cookie_that_the_pages_own_requests_carry(client: TestClient):
+async def test_the_first_good_request_sets_a_cookie_that_the_pages_own_requests_carry(client: test_utils.TestClient):
     # Before: the page's scripts are refused like the page.
     assert (await client.get("/static/js/textual.js", headers=host(client))).status == 403
     response = await client.get("/", params={"token": TOKEN}, headers=host(client))
@@ -84,7 +80,7 @@ async def test_the_first_good_request_sets_a_cookie_that_the_pages_own_requests_
     assert (await client.get("/static/js/textual.js", headers=host(client), cookies=cookies)).status == 403
 
 
-async def test_another_host_name_is_refused_even_with_the_token(client: TestClient):
+async def test_another_host_name_is_refused_even_with_the_token(client: test_utils.TestClient):
     """DNS rebinding: another site's name, made to resolve to 127.0.0.1, arrives in ``Host``."""
     token = {"token": TOKEN}
     for name in ("evil.example", "127.0.0.1.evil.example", "localhost.evil.example", "127.0.0.2", ""):
@@ -96,7 +92,7 @@ async def test_another_host_name_is_refused_even_with_the_token(client: TestClie
         assert (await client.get("/", params=token, headers=host(client, name))).status == 200, name
 
 
-async def test_the_page_talks_back_to_the_host_it_was_opened_as(client: TestClient):
+async def test_the_page_talks_back_to_the_host_it_was_opened_as(client: test_utils.TestClient):
     page = await (await client.get("/", params={"token": TOKEN}, headers=host(client, "localhost"))).text()
     assert f'data-session-websocket-url="ws://localhost:{client.port}/ws"' in page
     assert f"http://localhost:{client.port}/static/js/textual.js" in page
@@ -114,7 +110,7 @@ async def test_allow_host_adds_a_name():
         await client.close()
 
 
-async def test_a_websocket_from_another_sites_page_is_refused(client: TestClient):
+async def test_a_websocket_from_another_sites_page_is_refused(client: test_utils.TestClient):
     url = f"/ws?width=80&height=24&token={TOKEN}"
     for origin in ("http://evil.example", f"http://evil.example:{client.port}", "null", "file://", "http://127.0.0.1"):
         with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
@@ -131,7 +127,7 @@ async def test_a_websocket_from_another_sites_page_is_refused(client: TestClient
     await asyncio.sleep(1)  # the server stops the process it started for this session
 
 
-async def test_downloads_need_the_token_too(client: TestClient):
+async def test_downloads_need_the_token_too(client: test_utils.TestClient):
     # A download key is a random name, but the guard does not rely on it being secret.
     assert (await client.get("/download/0123456789abcdef", headers=host(client))).status == 403
     with_token = await client.get("/download/0123456789abcdef", params={"token": TOKEN}, headers=host(client))
@@ -156,7 +152,7 @@ def test_the_token_is_new_at_each_start_and_a_given_one_must_survive_a_url():
             check_token(bad)
 
 
-async def test_request_logs_never_show_the_token(client: TestClient, caplog: pytest.LogCaptureFixture):
+async def test_request_logs_never_show_the_token(client: test_utils.TestClient, caplog: pytest.LogCaptureFixture):
     with caplog.at_level(logging.INFO, logger="aiohttp.access"):
         await client.get("/", params={"token": TOKEN}, headers=host(client))
         logging.getLogger("aiohttp.access").info('"GET /?token=%s HTTP/1.1" 200', TOKEN)

@@ -4,109 +4,20 @@ for whoever has the URL it prints (with its token), and nobody else."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from .helpers import CONSOLE_SCRIPT, Served, http_get
+
 pytestmark = pytest.mark.terminal
 
-CONSOLE_SCRIPT = Path(sys.executable).parent / "tui-archive"
 ESCAPES = re.compile(r"\x1b\[[0-9;?:]*[A-Za-z]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:  # a refusal is an answer too
-        return error.code, error.read().decode("utf-8")
-
-
-class Served:
-    """``tui-archive serve`` running in its own process on a free port."""
-
-    def __init__(self, tmp_path: Path, db: Path) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}/"
-        self.url = ""
-        """The URL it prints, with the token."""
-        env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"))  # history stays in the test's folder
-        env.pop("TUI_ARCHIVE_DB", None)
-        env.pop("TUI_ARCHIVE_TOKEN", None)  # a new token for each start
-        self.log = (tmp_path / "serve.log").open("w+")
-        self.process = subprocess.Popen(
-            [str(CONSOLE_SCRIPT), "serve", "--port", str(self.port), "--db", str(db)],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            cwd=tmp_path,
-            env=env,
-        )
-
-    def wait_until_up(self, timeout: float = 30) -> tuple[int, str]:
-        """Wait for the URL it prints, then open it."""
-        deadline = time.monotonic() + timeout
-        while True:
-            assert self.process.poll() is None, f"serve exited early:\n{self.output()}"
-            found = re.search(rf"^({re.escape(self.base)}\?token=\S+)$", self.output(), re.MULTILINE)
-            if found:
-                self.url = found.group(1)
-                try:
-                    return get(self.url)
-                except (urllib.error.URLError, ConnectionError, OSError):
-                    pass
-            if time.monotonic() > deadline:
-                raise AssertionError(f"nothing served on {self.base}:\n{self.output()}") from None
-            time.sleep(0.2)
-
-    @property
-    def token(self) -> str:
-        return self.url.split("?token=", 1)[1]
-
-    def output(self) -> str:
-        self.log.flush()
-        self.log.seek(0)
-        text = self.log.read()
-        self.log.seek(0, os.SEEK_END)
-        return text
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-        return self.process.returncode
-
-
-@pytest.fixture
-def served(tmp_path: Path, archive_path: Path):
-    folder = tmp_path / "a folder with 'quotes' and spaces"
-    folder.mkdir()
-    db = folder / "archive.db"
-    shutil.copyfile(archive_path, db)
-    server = Served(tmp_path, db)
-    yield server
-    server.stop()
 
 
 @pytest.mark.skipif(not CONSOLE_SCRIPT.exists(), reason="the tui-archive console script is not installed")
@@ -120,7 +31,7 @@ def test_serve_answers_http_with_the_textual_page(served: Served):
     assert len(served.token) >= 32
     # Without the token (or with another), nothing: not the page, not its scripts.
     for url in (served.base, served.base + "?token=" + "x" * 43, served.base + "static/js/textual.js"):
-        status, page = get(url)
+        status, page = http_get(url)
         assert (status, "<html" in page.lower()) == (403, False), url
         assert "token" in page
     assert served.stop() in (0, -signal.SIGTERM)
