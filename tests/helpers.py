@@ -204,6 +204,7 @@ class Served:
     with ``HOME`` at ``tmp_path / "home"`` (both empty), so that what it writes can be seen."""
 
     def __init__(self, tmp_path: Path, db: Path) -> None:
+        self.db = db
         self.cwd = tmp_path / "cwd"
         self.home = tmp_path / "home"
         self.cwd.mkdir()

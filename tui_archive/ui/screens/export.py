@@ -44,7 +44,7 @@ class ExportScreen(ModalScreen[tuple[str, Path | None] | None]):
                 if not self.download:
                     yield Input(value=f"reports.{self.fmt}", placeholder="file name", id="export-path")
             if self.download:
-                hint = "enter downloads it in your browser · shift+tab: format · escape cancels"
+                hint = "enter downloads it · shift+tab: format · escape cancels"
             else:
                 hint = "enter exports · escape cancels · an existing file is not overwritten"
             yield Static(Text(hint, style="dim"), id="export-hint")
