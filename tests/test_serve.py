@@ -33,7 +33,7 @@ def test_serve_help_says_who_can_reach_it_and_how_the_token_works():
         "Every user of this machine can connect",
         "anyone who sees the URL can drive the app",
         "refused (403)",
-        "nothing is written on this machine",
+        "never as a file on this machine",
     ):
         assert words in output, words
 

@@ -286,8 +286,8 @@ def serve(
     anyone who sees the URL can drive the app: keep it to yourself. Requests
     without the token, for another host name, or from pages of another site
     are refused (403). The token is new at each start, unless --token or
-    $TUI_ARCHIVE_TOKEN sets one. In the browser, e downloads the export;
-    nothing is written on this machine.
+    $TUI_ARCHIVE_TOKEN sets one. In the browser, e delivers the export as a
+    download, never as a file on this machine.
     """
     try:
         from . import serve as web  # aiohttp and textual-serve load only here
