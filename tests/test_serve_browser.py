@@ -9,10 +9,12 @@ Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them).
 from __future__ import annotations
 
 import csv
+import http.server
 import importlib.util
 import io
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from .helpers import CONSOLE_SCRIPT, Served, views_in_file
+from .helpers import CONSOLE_SCRIPT, Served, free_port, views_in_file
 
 pytestmark = [pytest.mark.terminal]
 
@@ -57,6 +59,8 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
     "--window-size=1280,800",
+    # DNS rebinding, without a DNS server: another site's name that resolves to this machine.
+    "--host-resolver-rules=MAP rebound.example 127.0.0.1",
 ]
 
 
@@ -149,3 +153,60 @@ def test_in_chromium_search_open_and_download_an_export(served: Served, browser:
     assert [(row["id"], row["views"]) for row in rows] == [("RPT-1279", "1")]
     assert files_in(*server_side) == before, "the export wrote a file on the server"
     assert not list(served.home.rglob("reports.csv"))
+
+
+ANOTHER_SITE = """<!DOCTYPE html><html><body><script>
+  // Another site's page, in a browser that has just used the app (and holds its cookie).
+  const ws = new WebSocket("ws://127.0.0.1:PORT/ws?width=80&height=24");
+  ws.onopen = () => { document.title = "opened"; ws.send(JSON.stringify(["stdin", "\\r"])); };
+  ws.onclose = () => { if (document.title !== "opened") document.title = "refused"; };
+</script></body></html>"""
+
+
+@pytest.fixture
+def another_site(served: Served) -> Iterator[str]:
+    """A page on another origin (this machine, another port) that tries to open a session on the server."""
+    page = ANOTHER_SITE.replace("PORT", str(served.port)).encode("utf-8")
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_in_chromium_other_sites_cannot_use_the_server(served: Served, browser: Any, another_site: str):
+    from selenium.webdriver.common.by import By
+
+    served.wait_until_up()
+    browser.get(served.url)  # the user's own session: the browser now holds the token's cookie
+    wait_until(
+        lambda: "-first-byte" in (browser.find_element(By.TAG_NAME, "body").get_attribute("class") or ""),
+        "the app to draw",
+    )
+    views = [views_in_file(served.db, report_id) for report_id in ("RPT-1045", "RPT-1279", "RPT-363", "RPT-280")]
+
+    # A page of another site opens a WebSocket to the server: its Origin gives it away.
+    browser.get(another_site)
+    wait_until(lambda: browser.title in ("opened", "refused"), "the other site's WebSocket to open or fail")
+    assert browser.title == "refused"
+
+    # DNS rebinding: another name that resolves to this machine reaches the port, with the token even.
+    browser.get(served.url.replace("127.0.0.1", "rebound.example"))
+    refusal = browser.find_element(By.TAG_NAME, "body").text
+    assert "403" in refusal and "host" in refusal
+
+    assert [views_in_file(served.db, r) for r in ("RPT-1045", "RPT-1279", "RPT-363", "RPT-280")] == views
