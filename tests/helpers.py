@@ -203,7 +203,8 @@ class Served:
     """``tui-archive serve`` running in its own process on a free port, in ``tmp_path / "cwd"``
     with ``HOME`` at ``tmp_path / "home"`` (both empty), so that what it writes can be seen."""
 
-    def __init__(self, tmp_path: Path, db: Path) -> None:
+    def __init__(self, tmp_path: Path, db: Path, *args: str, env: dict[str, str] | None = None) -> None:
+        """``args`` go after ``serve``; ``env`` adds to (or, with "", removes from) its environment."""
         self.db = db
         self.cwd = tmp_path / "cwd"
         self.home = tmp_path / "home"
@@ -214,17 +215,18 @@ class Served:
         self.url = ""
         """The URL it prints, with the token."""
         # History stays in the test's folder.
-        env = dict(os.environ, HOME=str(self.home), XDG_DATA_HOME=str(tmp_path / "data"))
-        env.pop("TUI_ARCHIVE_DB", None)
-        env.pop("TUI_ARCHIVE_TOKEN", None)  # a new token for each start
+        environment = dict(os.environ, HOME=str(self.home), XDG_DATA_HOME=str(tmp_path / "data"))
+        environment.pop("TUI_ARCHIVE_DB", None)
+        environment.pop("TUI_ARCHIVE_TOKEN", None)  # a new token for each start
+        environment.update(env or {})
         self.log = (tmp_path / "serve.log").open("w+")
         self.process = subprocess.Popen(
-            [str(CONSOLE_SCRIPT), "serve", "--port", str(self.port), "--db", str(db)],
+            [str(CONSOLE_SCRIPT), "serve", "--port", str(self.port), "--db", str(db), *args],
             stdout=self.log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             cwd=self.cwd,
-            env=env,
+            env=environment,
         )
 
     def wait_until_up(self, timeout: float = 30) -> tuple[int, str]:

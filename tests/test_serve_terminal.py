@@ -82,6 +82,23 @@ def test_a_browser_session_runs_the_app_on_the_named_archive(served: Served):
     asyncio.run(session())
 
 
+@pytest.mark.skipif(not CONSOLE_SCRIPT.exists(), reason="the tui-archive console script is not installed")
+def test_a_token_from_the_environment_or_the_option_is_the_one_printed_and_required(tmp_path: Path, archive_path: Path):
+    for folder, args, env, token in (
+        ("env", (), {"TUI_ARCHIVE_TOKEN": "kept-between-starts"}, "kept-between-starts"),
+        ("option", ("--token", "given.on~the_command-line"), {}, "given.on~the_command-line"),
+    ):
+        (tmp_path / folder).mkdir()
+        served = Served(tmp_path / folder, archive_path, *args, env=env)
+        try:
+            status, _ = served.wait_until_up()
+            assert (status, served.token) == (200, token)
+            assert http_get(served.base)[0] == 403
+            assert token not in served.output().replace(served.url, "")  # printed once, in the URL
+        finally:
+            served.stop()
+
+
 def test_serve_on_a_port_in_use_says_so(archive_path: Path):
     pytest.importorskip("textual_serve")
     with socket.socket() as taken:
