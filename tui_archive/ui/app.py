@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
-from textual import events, on
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.events import DeliveryFailed
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -72,8 +73,8 @@ class ArchiveApp(App[None]):
         for screen in self.screen_stack:
             screen.post_message(ViewHeard(message.event))
 
-    @on(events.DeliveryFailed)
-    def _download_failed(self, event: events.DeliveryFailed) -> None:
+    @on(DeliveryFailed)
+    def _download_failed(self, event: DeliveryFailed) -> None:
         """Served to a browser: an export the browser did not receive in full."""
         if event.name == "export":
             self.notify("The export did not reach your browser: press e to try again", severity="error")
