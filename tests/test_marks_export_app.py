@@ -138,8 +138,10 @@ async def test_served_to_a_browser_e_downloads_the_export_and_writes_nothing_her
         assert isinstance(app.screen, ExportScreen)
         assert not app.screen.query("#export-path")  # no file name on the server to ask for
         assert "downloads" in screen_text(app)
-        app.screen.query_one("#export-format").value = "json"
+        # The format by keyboard: back to it, open it, the next one (JSON), chosen; then enter downloads.
+        await pilot.press("shift+tab", "enter", "down", "enter")
         await pilot.pause()
+        assert app.screen.query_one("#export-format").value == "json"
         await pilot.press("enter")
         await settle(pilot)
         assert len(delivered) == 1

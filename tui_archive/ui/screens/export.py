@@ -62,7 +62,8 @@ class ExportScreen(ModalScreen[tuple[str, Path | None] | None]):
     def _format_changed(self, message: Select.Changed) -> None:
         new = str(message.value)
         self.fmt = new
-        if self.download:
+        if self.download:  # the one question is answered: enter now downloads
+            self.query_one("#export-ok", Button).focus()
             return
         path_input = self.query_one("#export-path", Input)
         path = Path(path_input.value)
