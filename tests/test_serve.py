@@ -57,6 +57,7 @@ def test_serve_warns_when_listening_beyond_this_machine():
     assert "warning" not in serve_message("/a/archive.db", "127.0.0.1", 8000)
     message = serve_message("/a/archive.db", "0.0.0.0", 8000)
     assert "warning" in message and "0.0.0.0" in message and "8000" in message
+    assert "this machine's address or name" in message  # the printed URL says 127.0.0.1
 
 
 def test_serve_without_an_archive_says_so(tmp_path: Path):

@@ -344,6 +344,11 @@ def serve_message(path: os.PathLike[str] | str, host: str, port: int) -> str:
             " and has the URL below can browse the archive and count views (plain HTTP: the token crosses"
             " the network unencrypted)"
         )
+    if host in ("0.0.0.0", "::", ""):
+        message += (
+            "\nfrom another machine, open the URL with this machine's address or name"
+            " in place of 127.0.0.1 (another name: --allow-host NAME)"
+        )
     return message
 
 
