@@ -13,7 +13,7 @@ import pytest
 from tui_archive.core.importers import import_files
 from tui_archive.core.store import Store
 
-from .helpers import COMMITTED_ARCHIVE, SEED_PAGE, make_store
+from .helpers import COMMITTED_ARCHIVE, SEED_PAGE, Served, make_store
 from .samples import HOSTILE, HOSTILE_NAME, LANGUAGE_REPORTS, big_reports
 
 
@@ -120,3 +120,15 @@ def big_store(big_archive: Path):
     store = Store(big_archive)
     yield store
     store.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path, archive_path: Path):
+    """``tui-archive serve`` on a copy of the seed archive, in a folder whose name needs quoting."""
+    folder = tmp_path / "a folder with 'quotes' and spaces"
+    folder.mkdir()
+    db = folder / "archive.db"
+    shutil.copyfile(archive_path, db)
+    server = Served(tmp_path, db)
+    yield server
+    server.stop()

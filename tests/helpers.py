@@ -5,8 +5,16 @@ Test modules import these (never each other); the fixtures are in conftest.py.
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import socket
 import sqlite3
+import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -73,6 +81,94 @@ def dump(path: Path) -> list[str]:
         return list(conn.iterdump())
     finally:
         conn.close()
+
+
+# -- tui-archive serve, as a process -----------------------------------------------------------
+
+CONSOLE_SCRIPT = Path(sys.executable).parent / "tui-archive"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:  # a refusal is an answer too
+        return error.code, error.read().decode("utf-8")
+
+
+class Served:
+    """``tui-archive serve`` running in its own process on a free port, in ``tmp_path / "cwd"``
+    with ``HOME`` at ``tmp_path / "home"`` (both empty), so that what it writes can be seen."""
+
+    def __init__(self, tmp_path: Path, db: Path, *args: str, env: dict[str, str] | None = None) -> None:
+        """``args`` go after ``serve``; ``env`` adds to (or, with "", removes from) its environment."""
+        self.db = db
+        self.cwd = tmp_path / "cwd"
+        self.home = tmp_path / "home"
+        self.cwd.mkdir()
+        self.home.mkdir()
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}/"
+        self.url = ""
+        """The URL it prints, with the token."""
+        # History stays in the test's folder.
+        environment = dict(os.environ, HOME=str(self.home), XDG_DATA_HOME=str(tmp_path / "data"))
+        environment.pop("TUI_ARCHIVE_DB", None)
+        environment.pop("TUI_ARCHIVE_TOKEN", None)  # a new token for each start
+        environment.update(env or {})
+        self.log = (tmp_path / "serve.log").open("w+")
+        self.process = subprocess.Popen(
+            [str(CONSOLE_SCRIPT), "serve", "--port", str(self.port), "--db", str(db), *args],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=self.cwd,
+            env=environment,
+        )
+
+    def wait_until_up(self, timeout: float = 30) -> tuple[int, str]:
+        """Wait for the URL it prints, then open it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            assert self.process.poll() is None, f"serve exited early:\n{self.output()}"
+            found = re.search(rf"^({re.escape(self.base)}\?token=\S+)$", self.output(), re.MULTILINE)
+            if found:
+                self.url = found.group(1)
+                try:
+                    return http_get(self.url)
+                except (urllib.error.URLError, ConnectionError, OSError):
+                    pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"nothing served on {self.base}:\n{self.output()}") from None
+            time.sleep(0.2)
+
+    @property
+    def token(self) -> str:
+        return self.url.split("?token=", 1)[1]
+
+    def output(self) -> str:
+        self.log.flush()
+        self.log.seek(0)
+        text = self.log.read()
+        self.log.seek(0, os.SEEK_END)
+        return text
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+        return self.process.returncode
 
 
 # -- what the app shows ----------------------------------------------------------------------

@@ -67,3 +67,16 @@ def test_cli_search_formats(archive_path: Path):
     assert [line.split(" | ")[0] for line in lines[2:]] == [f"| {i}" for i in SEED_IDS]
     bad = runner.invoke(cli, ["--db", str(archive_path), "search", "--format", "xml"])
     assert bad.exit_code != 0
+
+
+def test_an_export_for_a_download_is_the_same_bytes_as_the_file_and_has_a_size_limit(tmp_path: Path):
+    store = make_store(tmp_path / "a.db", [{"id": f"R-{n}", "title": f"report {n} ✓", "views": n} for n in range(50)])
+    try:
+        for fmt in export.FORMATS:
+            data, count = export.to_bytes(store.iter_listing(Listing()), fmt)
+            export.to_file(store.iter_listing(Listing()), fmt, tmp_path / f"x.{fmt}")
+            assert (count, data) == (50, (tmp_path / f"x.{fmt}").read_bytes())
+        with pytest.raises(export.FileFailed, match="too large to download"):
+            export.to_bytes(store.iter_listing(Listing()), "csv", limit=1000)
+    finally:
+        store.close()

@@ -118,6 +118,45 @@ async def test_choosing_a_format_changes_the_file_extension(store: Store):
         assert not isinstance(app.screen, ExportScreen)
 
 
+async def test_served_to_a_browser_e_downloads_the_export_and_writes_nothing_here(
+    store: Store, tmp_path: Path, monkeypatch
+):
+    """As under ``tui-archive serve``: only the format is asked, and the browser receives the file."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # where a download would land on the server
+    monkeypatch.setattr(ArchiveApp, "is_web", property(lambda app: True))
+    delivered: list[tuple[bytes, dict]] = []
+    app = ArchiveApp(store)
+
+    def deliver_binary(file, **options):
+        delivered.append((file.read(), options))
+        return "key"
+
+    monkeypatch.setattr(app, "deliver_binary", deliver_binary)
+    before = sorted(tmp_path.rglob("*"))
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "down", "space")  # RPT-1045, RPT-363
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        assert not app.screen.query("#export-path")  # no file name on the server to ask for
+        assert "downloads" in screen_text(app)
+        # The format by keyboard: back to it, open it, the next one (JSON), chosen; then enter downloads.
+        await pilot.press("shift+tab", "enter", "down", "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#export-format").value == "json"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(delivered) == 1
+        data, options = delivered[0]
+        assert [report["id"] for report in json.loads(data.decode("utf-8"))] == ["RPT-1045", "RPT-363"]
+        assert options["save_filename"] == "reports.json"
+        assert options["mime_type"].startswith("application/json")
+        assert any("Exported 2 reports: your browser downloads reports.json" in m for m in notifications(app))
+    assert sorted(tmp_path.rglob("*")) == before  # nothing written beside the archive, in the folder or home
+
+
 # -- nothing copied carries a control character inside a value ----------------------------------
 
 PASTE_TRAP = "X-1\ntouch /tmp/pwned\n#"

@@ -15,15 +15,39 @@ from tui_archive.cli import cli, serve_message, served_command
 pytestmark = pytest.mark.unit
 
 
-def test_serve_help():
+def test_serve_help_says_who_can_reach_it_and_how_the_token_works():
     result = CliRunner().invoke(cli, ["serve", "--help"])
     assert result.exit_code == 0
-    for words in ("web browser", "--host", "127.0.0.1", "--port", "8000", "--db"):
-        assert words in result.output, words
+    output = " ".join(result.output.split())
+    for words in (
+        "web browser",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "8000",
+        "--db",
+        "--token",
+        "TUI_ARCHIVE_TOKEN",
+        "--allow-host",
+        "?token=",
+        "Every user of this machine can connect",
+        "anyone who sees the URL can drive the app",
+        "refused (403)",
+        "never as a file on this machine",
+    ):
+        assert words in output, words
+
+
+@pytest.mark.parametrize("token", ["", "has space", "semi;colon", 'quote"', "nön-ascii"])
+def test_a_token_that_would_not_survive_a_url_or_cookie_is_refused(archive_path: Path, token: str):
+    result = CliRunner().invoke(cli, ["serve", "--db", str(archive_path), "--token", token])
+    assert result.exit_code == 2
+    assert "token" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_served_command_quotes_the_archive_path():
-    path = "/tmp/it's a \"folder\"; rm -rf ~/$HOME/archive.db"
+    path = '/tmp/it\'s a "folder"; rm -rf ~/$HOME/archive.db'
     command = served_command(path)
     if os.name != "nt":
         assert shlex.split(command) == [sys.executable, "-X", "utf8", "-m", "tui_archive", "--db", path]
@@ -33,6 +57,7 @@ def test_serve_warns_when_listening_beyond_this_machine():
     assert "warning" not in serve_message("/a/archive.db", "127.0.0.1", 8000)
     message = serve_message("/a/archive.db", "0.0.0.0", 8000)
     assert "warning" in message and "0.0.0.0" in message and "8000" in message
+    assert "this machine's address or name" in message  # the printed URL says 127.0.0.1
 
 
 def test_serve_without_an_archive_says_so(tmp_path: Path):
@@ -43,7 +68,11 @@ def test_serve_without_an_archive_says_so(tmp_path: Path):
 
 
 def test_serve_without_textual_serve_says_how_to_install_it(monkeypatch, archive_path: Path):
+    import tui_archive
+
     monkeypatch.setitem(sys.modules, "textual_serve.server", None)  # import fails as if not installed
+    monkeypatch.delitem(sys.modules, "tui_archive.serve", raising=False)  # as if never imported
+    monkeypatch.delattr(tui_archive, "serve", raising=False)
     result = CliRunner().invoke(cli, ["serve", "--db", str(archive_path)])
     assert result.exit_code == 1
     assert "pip install 'tui-archive[serve]'" in result.output

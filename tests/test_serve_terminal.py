@@ -1,94 +1,23 @@
-"""``tui-archive serve`` as a process: the same app in a web browser, with textual-serve on 127.0.0.1."""
+"""``tui-archive serve`` as a process: the same app in a web browser, with textual-serve on 127.0.0.1,
+for whoever has the URL it prints (with its token), and nobody else."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from .helpers import CONSOLE_SCRIPT, Served, http_get
+
 pytestmark = pytest.mark.terminal
 
-CONSOLE_SCRIPT = Path(sys.executable).parent / "tui-archive"
 ESCAPES = re.compile(r"\x1b\[[0-9;?:]*[A-Za-z]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get(url: str) -> tuple[int, str]:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.status, response.read().decode("utf-8")
-
-
-class Served:
-    """``tui-archive serve`` running in its own process on a free port."""
-
-    def __init__(self, tmp_path: Path, db: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"))  # history stays in the test's folder
-        env.pop("TUI_ARCHIVE_DB", None)
-        self.log = (tmp_path / "serve.log").open("w+")
-        self.process = subprocess.Popen(
-            [str(CONSOLE_SCRIPT), "serve", "--port", str(self.port), "--db", str(db)],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            cwd=tmp_path,
-            env=env,
-        )
-
-    def wait_until_up(self, timeout: float = 30) -> tuple[int, str]:
-        deadline = time.monotonic() + timeout
-        while True:
-            assert self.process.poll() is None, f"serve exited early:\n{self.output()}"
-            try:
-                return get(self.url)
-            except (urllib.error.URLError, ConnectionError, OSError):
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"nothing served on {self.url}:\n{self.output()}") from None
-                time.sleep(0.2)
-
-    def output(self) -> str:
-        self.log.flush()
-        self.log.seek(0)
-        return self.log.read()
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-        return self.process.returncode
-
-
-@pytest.fixture
-def served(tmp_path: Path, archive_path: Path):
-    folder = tmp_path / "a folder with 'quotes' and spaces"
-    folder.mkdir()
-    db = folder / "archive.db"
-    shutil.copyfile(archive_path, db)
-    server = Served(tmp_path, db)
-    yield server
-    server.stop()
 
 
 @pytest.mark.skipif(not CONSOLE_SCRIPT.exists(), reason="the tui-archive console script is not installed")
@@ -99,6 +28,12 @@ def test_serve_answers_http_with_the_textual_page(served: Served):
     assert "textual" in page.lower()
     assert f"ws://127.0.0.1:{served.port}/ws" in page  # the browser talks back to this server
     assert "archive.db" in served.output()
+    assert len(served.token) >= 32
+    # Without the token (or with another), nothing: not the page, not its scripts.
+    for url in (served.base, served.base + "?token=" + "x" * 43, served.base + "static/js/textual.js"):
+        status, page = http_get(url)
+        assert (status, "<html" in page.lower()) == (403, False), url
+        assert "token" in page
     assert served.stop() in (0, -signal.SIGTERM)
 
 
@@ -111,7 +46,12 @@ def test_a_browser_session_runs_the_app_on_the_named_archive(served: Served):
     async def session() -> str:
         seen = ""
         async with aiohttp.ClientSession() as client:
-            async with client.ws_connect(f"ws://127.0.0.1:{served.port}/ws?width=100&height=30") as ws:
+            # Without the token, the WebSocket is refused before any app starts.
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await client.ws_connect(f"ws://127.0.0.1:{served.port}/ws?width=100&height=30")
+            assert refused.value.status == 403
+            url = f"ws://127.0.0.1:{served.port}/ws?width=100&height=30&token={served.token}"
+            async with client.ws_connect(url) as ws:
 
                 async def read_until(text: str, timeout: float = 30) -> bool:
                     nonlocal seen
@@ -140,6 +80,23 @@ def test_a_browser_session_runs_the_app_on_the_named_archive(served: Served):
         return seen
 
     asyncio.run(session())
+
+
+@pytest.mark.skipif(not CONSOLE_SCRIPT.exists(), reason="the tui-archive console script is not installed")
+def test_a_token_from_the_environment_or_the_option_is_the_one_printed_and_required(tmp_path: Path, archive_path: Path):
+    for folder, args, env, token in (
+        ("env", (), {"TUI_ARCHIVE_TOKEN": "kept-between-starts"}, "kept-between-starts"),
+        ("option", ("--token", "given.on~the_command-line"), {}, "given.on~the_command-line"),
+    ):
+        (tmp_path / folder).mkdir()
+        served = Served(tmp_path / folder, archive_path, *args, env=env)
+        try:
+            status, _ = served.wait_until_up()
+            assert (status, served.token) == (200, token)
+            assert http_get(served.base)[0] == 403
+            assert token not in served.output().replace(served.url, "")  # printed once, in the URL
+        finally:
+            served.stop()
 
 
 def test_serve_on_a_port_in_use_says_so(archive_path: Path):

@@ -303,34 +303,73 @@ def _progress_bar(stack: contextlib.ExitStack) -> Callable[[int, int], None]:
     return progress
 
 
-LOOPBACK = {"127.0.0.1", "::1", "localhost"}
-
-
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--token",
+    envvar="TUI_ARCHIVE_TOKEN",
+    help="The token to require (default: a new random one each start). Also $TUI_ARCHIVE_TOKEN.",
+)
+@click.option(
+    "--allow-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests addressed to NAME (say, a reverse proxy's name). Repeatable.",
+)
 @archive_option
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, db: str | None) -> None:
+def serve(
+    ctx: click.Context, host: str, port: int, token: str | None, allowed_hosts: tuple[str, ...], db: str | None
+) -> None:
     """Serve the app to web browsers (with textual-serve), for people without a terminal.
 
-    Each browser tab runs its own copy of the app on the same archive, as a
-    terminal session would. Stop the server with Ctrl+C.
+    Each browser tab runs its own copy of the app on the same archive, as
+    this user, as a terminal session would. Stop the server with Ctrl+C.
+
+    \b
+    Who can use it: whoever has the URL it prints, which holds a token
+    (http://127.0.0.1:8000/?token=...). Every user of this machine can
+    connect to a port on 127.0.0.1; the token is what keeps them out, and
+    anyone who sees the URL can drive the app: keep it to yourself. Requests
+    without the token, for another host name, or from pages of another site
+    are refused (403). The token is new at each start, unless --token or
+    $TUI_ARCHIVE_TOKEN sets one. In the browser, e delivers the export as a
+    download, never as a file on this machine.
     """
     try:
-        from textual_serve.server import Server
-    except ImportError:
+        from . import serve as web  # aiohttp and textual-serve load only here
+    except ImportError as error:
+        if (error.name or "").split(".")[0] not in WEB_STACK:
+            raise
         raise click.ClickException(
             "serving to a browser needs textual-serve: pip install 'tui-archive[serve]'"
         ) from None
+    try:
+        token = web.check_token(token) if token is not None else web.new_token()
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--token' / $TUI_ARCHIVE_TOKEN") from None
     store, _ = open_archive(ctx, db)  # the archive is checked here, not in each browser tab
     path = store.path.resolve()
     click.echo(serve_message(path, host, port), err=True)
+
+    def announce(url: str) -> None:
+        click.echo(url)
+        click.echo("open it in a browser; anyone who has this URL can use the app. Ctrl+C stops the server.", err=True)
+
     # A browser is UTF-8 whatever the server's locale (-X utf8); the absolute
     # path keeps every tab on this archive.
-    server = Server(served_command(path), host=host, port=port, title=f"tui-archive: {clean(path.name)}")
     try:
-        server.serve()
+        web.serve(
+            served_command(path),
+            host=host,
+            port=port,
+            token=token,
+            allowed_hosts=allowed_hosts,
+            title=f"tui-archive: {clean(path.name)}",
+            announce=announce,
+        )
     except OSError as error:  # the port is taken, or the address is not this machine's
         raise click.ClickException(f"cannot serve on {clean(host)}:{port}: {clean(error.strerror or error)}") from None
 
@@ -341,12 +380,23 @@ def served_command(path: os.PathLike[str] | str) -> str:
     return subprocess.list2cmdline(args) if os.name == "nt" else shlex.join(args)
 
 
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+WEB_STACK = {"textual_serve", "aiohttp", "aiohttp_jinja2", "jinja2", "yarl"}
+"""What the ``serve`` extra brings."""
+
+
 def serve_message(path: os.PathLike[str] | str, host: str, port: int) -> str:
     message = f"archive: {clean(path)}"
     if host not in LOOPBACK:
         message += (
             f"\nwarning: listening on {clean(host)}, not only this machine: anyone who can reach port {port}"
-            " can browse the archive and count views (there is no login)"
+            " and has the URL below can browse the archive and count views (plain HTTP: the token crosses"
+            " the network unencrypted)"
+        )
+    if host in ("0.0.0.0", "::", ""):
+        message += (
+            "\nfrom another machine, open the URL with this machine's address or name"
+            " in place of 127.0.0.1 (another name: --allow-host NAME)"
         )
     return message
 

@@ -9,10 +9,11 @@ text made inert and ``|`` escaped.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from .errors import ArchiveError, FileExists, FileFailed, from_os
 from .model import COLUMNS, Report
@@ -63,6 +64,47 @@ def to_file(reports: Iterable[Report], fmt: str, path: Path) -> int:
         if isinstance(error, (ArchiveError, TypeError, ValueError)):
             raise FileFailed(f"not exported to {where}: {error}") from error
         raise
+
+
+DOWNLOAD_LIMIT = 256 * 1024 * 1024
+"""The most an export held in memory (for a browser's download) may take, in bytes of UTF-8."""
+
+
+class _Capped(io.TextIOBase):
+    """UTF-8 text gathered in memory, up to ``limit`` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.buffer = io.BytesIO()
+        self.limit = limit
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        data = text.encode("utf-8")
+        if self.buffer.tell() + len(data) > self.limit:
+            raise OverflowError
+        self.buffer.write(data)
+        return len(text)
+
+
+def to_bytes(reports: Iterable[Report], fmt: str, *, limit: int = DOWNLOAD_LIMIT) -> tuple[bytes, int]:
+    """The export as UTF-8 bytes in memory (nothing written to disk) and how many reports it holds.
+
+    For a download to a browser; an export larger than ``limit`` bytes is refused
+    rather than filling the memory of the machine that serves it.
+    """
+    out = _Capped(limit)
+    try:
+        count = write(reports, fmt, cast(TextIO, out))
+    except OverflowError:
+        raise FileFailed(
+            f"not exported: over {limit // (1024 * 1024)} MB, too large to download;"
+            " narrow the search, or mark the reports to export"
+        ) from None
+    except (TypeError, ValueError) as error:  # a value another program stored that the format cannot hold
+        raise FileFailed(f"not exported: {error}") from error
+    return out.buffer.getvalue(), count
 
 
 def _csv(reports: Iterable[Report], out: TextIO, inert: bool) -> int:

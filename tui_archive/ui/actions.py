@@ -6,6 +6,7 @@ what blocks runs in a worker whose failure reaches the app's one handler.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import webbrowser
@@ -156,18 +157,29 @@ def open_by_id(screen: Screen, store: Store, report_id: str, open_report: Callab
 
 
 def ask_and_export(screen: Screen, store: Store, marked: list[str], listing: Listing, total: int | None) -> None:
-    """Ask for a format and a file, then export the marked reports, or else the whole listing."""
+    """Ask for a format and a file, then export the marked reports, or else the whole listing.
+
+    Served to a browser, only the format is asked and the export is the browser's
+    download: a browser's user names no file on the server.
+    """
     if marked:
         what = f"the {len(marked)} marked report" + ("" if len(marked) == 1 else "s")
     else:
-        what = "the reports listed" if total is None else f"the {total:,} reports listed"
+        what = (
+            "the reports listed" if total is None else f"the {total:,} report" + ("" if total == 1 else "s") + " listed"
+        )
 
-    def chosen(answer: tuple[str, Path] | None) -> None:
-        if answer is not None:
-            reports = partial(store.iter_ids, marked) if marked else partial(store.iter_listing, listing)
-            export_reports(screen, reports, *answer)
+    def chosen(answer: tuple[str, Path | None] | None) -> None:
+        if answer is None:
+            return
+        fmt, path = answer
+        reports = partial(store.iter_ids, marked) if marked else partial(store.iter_listing, listing)
+        if path is None or screen.app.is_web:
+            download_reports(screen, reports, fmt)
+        else:
+            export_reports(screen, reports, fmt, path)
 
-    screen.app.push_screen(ExportScreen(what), chosen)
+    screen.app.push_screen(ExportScreen(what, download=screen.app.is_web), chosen)
 
 
 def export_reports(screen: Screen, reports: Callable[[], Iterable[Report]], fmt: str, path: Path) -> None:
@@ -177,5 +189,26 @@ def export_reports(screen: Screen, reports: Callable[[], Iterable[Report]], fmt:
         count = export.to_file(reports(), fmt, path)
         noun = "report" if count == 1 else "reports"
         screen.app.call_from_thread(screen.notify, f"Exported {count:,} {noun} to {clean(path)}", markup=False)
+
+    run_blocking(screen, work, group="export")
+
+
+MIME_TYPES = {"csv": "text/csv", "json": "application/json", "md": "text/markdown"}
+
+
+def download_reports(screen: Screen, reports: Callable[[], Iterable[Report]], fmt: str) -> None:
+    """Export in a worker into memory, then hand it to the browser as a download (nothing on the server's disk)."""
+
+    def work() -> None:
+        data, count = export.to_bytes(reports(), fmt)
+        screen.app.call_from_thread(deliver, data, count)
+
+    def deliver(data: bytes, count: int) -> None:
+        name = f"reports.{fmt}"
+        screen.app.deliver_binary(
+            io.BytesIO(data), save_filename=name, mime_type=f"{MIME_TYPES[fmt]}; charset=utf-8", name="export"
+        )
+        noun = "report" if count == 1 else "reports"
+        screen.notify(f"Exported {count:,} {noun}: your browser downloads {name}", markup=False)
 
     run_blocking(screen, work, group="export")

@@ -9,6 +9,7 @@ from pathlib import Path
 from textual import on
 from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.events import DeliveryFailed
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -72,6 +73,12 @@ class ArchiveApp(OneKeyAtATime):
         """Every screen shows the change it holds (the list's row and status, an open report)."""
         for screen in self.screen_stack:
             screen.post_message(ViewHeard(message.event))
+
+    @on(DeliveryFailed)
+    def _download_failed(self, event: DeliveryFailed) -> None:
+        """Served to a browser: an export the browser did not receive in full."""
+        if event.name == "export":
+            self.notify("The export did not reach your browser: press e to try again", severity="error")
 
     @on(Worker.StateChanged)
     def _worker_state_changed(self, event: Worker.StateChanged) -> None:
