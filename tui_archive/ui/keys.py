@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from functools import partial
+from typing import Protocol, runtime_checkable
 
 from textual import events
 from textual.app import App
@@ -26,10 +28,24 @@ from textual.message_pump import MessagePump
 KEY_PATIENCE = 2.0
 """Seconds after which a key that never comes back (its widget went away) stops holding back the next."""
 
-KEY_SETTLE = 0.25
+KEY_SETTLE = 1.0
 """Seconds a key waits at most for the messages the last key set off (a screen that is never quiet)."""
 
 Typed = events.Key | events.Paste
+
+
+@runtime_checkable
+class HoldsKeys(Protocol):
+    """A widget that may put off what a key asked (until rows it waits for are shown, say).
+
+    While it is ``holding_keys``, the next key waits too, and goes once
+    :meth:`when_ready` calls back, after what was put off has been done.
+    """
+
+    @property
+    def holding_keys(self) -> bool: ...
+
+    def when_ready(self, callback: Callable[[], None]) -> None: ...
 
 
 class OneKeyAtATime(App[None]):
@@ -73,6 +89,8 @@ class OneKeyAtATime(App[None]):
         for node in self.screen.walk_children(with_self=True):
             if not node.is_mounted or not node._message_queue.empty():
                 return node
+            if isinstance(node, HoldsKeys) and node.holding_keys:
+                return node
         return None
 
     def _follow(self, event: Typed, node: MessagePump) -> None:
@@ -98,6 +116,9 @@ class OneKeyAtATime(App[None]):
         if self._typed_in_hand is not event:
             return
         node = self._busy_node()
+        if isinstance(node, HoldsKeys) and node.holding_keys:  # it acts once rows come: the next key waits too
+            node.when_ready(partial(self._typed_done, event))
+            return
         if node is not None and time.monotonic() - self._typed_since < KEY_SETTLE:
             if node.call_later(self._typed_done, event):
                 return

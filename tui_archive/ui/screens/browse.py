@@ -132,7 +132,7 @@ class BrowseScreen(Screen[None]):
         if self.listing.effective_sort == message.column:
             self.action_reverse_sort()
         else:
-            self.show_listing(self.listing.sorted_by(message.column), keep_place=True)
+            self.rearrange(lambda listing: listing.sorted_by(message.column))
 
     @on(Toolbar.SearchChanged)
     def _search_changed(self, message: Toolbar.SearchChanged) -> None:
@@ -159,6 +159,14 @@ class BrowseScreen(Screen[None]):
         self.typed_search()
         self.table.when_shown(action)
 
+    def rearrange(self, change: Callable[[Listing], Listing]) -> None:
+        """Another sort or category of the search as typed, keeping the report highlighted in its rows.
+
+        It waits for those rows, as typed slowly: the report to keep is the one
+        highlighted once they are shown.
+        """
+        self.after_typing(lambda: self.show_listing(change(self.listing), keep_place=True))
+
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
         self.typed_search()
@@ -166,14 +174,14 @@ class BrowseScreen(Screen[None]):
 
     @on(Toolbar.SortChosen)
     def _sort_chosen(self, message: Toolbar.SortChosen) -> None:
-        self.show_listing(self.listing.sorted_by(message.sort), keep_place=True)
+        self.rearrange(lambda listing: listing.sorted_by(message.sort))
 
     @on(Toolbar.CategoryChosen)
     @on(FacetPanel.Chosen)
     def _category_chosen(self, message: Toolbar.CategoryChosen | FacetPanel.Chosen) -> None:
         """From the category control or the facets panel; both show the choice once counted."""
         if message.category != self.listing.category:
-            self.show_listing(self.listing.in_category(message.category), keep_place=True)
+            self.rearrange(lambda listing: listing.in_category(message.category))
         if isinstance(message, Toolbar.CategoryChosen):
             self.table.focus()
 
@@ -226,12 +234,10 @@ class BrowseScreen(Screen[None]):
             self.notify(f"No report {what}: no reports match", severity="warning", markup=False)
 
     def action_cycle_sort(self) -> None:
-        self.typed_search()
-        self.show_listing(self.listing.next_sort(), keep_place=True)
+        self.rearrange(Listing.next_sort)
 
     def action_reverse_sort(self) -> None:
-        self.typed_search()
-        self.show_listing(self.listing.reversed(), keep_place=True)
+        self.rearrange(Listing.reversed)
 
     def action_choose_category(self) -> None:
         self.typed_search()

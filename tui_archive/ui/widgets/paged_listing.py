@@ -85,6 +85,9 @@ class PagedListing(ScrollView, can_focus=True):
         self._kept: object = None
         """The ID of the report to highlight in the listing loading, if it holds it."""
         self._after_rows: list[Callable[[], None]] = []
+        self._when_ready: list[Callable[[], None]] = []
+        self._given_up: ListingSource | None = None
+        """A listing whose rows will not come (reading it failed)."""
         """Keys pressed while a new listing loads, to act on its rows once they are shown."""
 
     @property
@@ -114,7 +117,7 @@ class PagedListing(ScrollView, can_focus=True):
     @property
     def awaiting_rows(self) -> bool:
         """Whether a new listing was asked for and its first page is not shown yet."""
-        return self.source is not None and self._shown is not self.source
+        return self.source is not None and self._shown is not self.source and self._given_up is not self.source
 
     def when_shown(self, action: Callable[[], None]) -> None:
         """Run ``action`` on the rows of the listing asked for last: now, or once its first page is shown.
@@ -127,9 +130,35 @@ class PagedListing(ScrollView, can_focus=True):
         else:
             action()
 
+    @property
+    def holding_keys(self) -> bool:
+        """Whether a key's action waits for rows (the next key must wait too: see ``ui.keys``)."""
+        return bool(self._after_rows)
+
+    def when_ready(self, callback: Callable[[], None]) -> None:
+        """Call back once the actions waiting for rows have been done (or dropped)."""
+        if self._after_rows:
+            self._when_ready.append(callback)
+        else:
+            callback()
+
     def forget_waiting(self) -> None:
-        """Drop the keys waiting for rows that will not come (the listing could not be read)."""
+        """Drop the keys waiting for rows that will not come (the listing could not be read).
+
+        Keys from now on act on the rows on screen, until another listing is asked for.
+        """
+        self._given_up = self.source
         self._after_rows.clear()
+        self._run_waiting()
+
+    def _run_waiting(self) -> None:
+        """Do what waited for the rows now shown, then let the next key go."""
+        waiting, self._after_rows = self._after_rows, []
+        for action in waiting:
+            action()
+        ready, self._when_ready = self._when_ready, []
+        for callback in ready:
+            callback()
 
     def _load(self, source: ListingSource, keep: object = None) -> None:
         """First page first, so rows show at once; then the count and the categories."""
@@ -159,9 +188,7 @@ class PagedListing(ScrollView, can_focus=True):
         self.cursor_row = opening.cursor
         self.refresh()
         self.post_message(self.Shown(self.listing, opening.rows))
-        waiting, self._after_rows = self._after_rows, []
-        for action in waiting:
-            action()
+        self._run_waiting()
 
     def _counted(self, counts: Counts) -> None:
         self.row_count = counts.total
