@@ -55,7 +55,8 @@ def test_the_store_raises_only_the_family(tmp_path: Path):
     path.write_bytes(b"garbage" * 5000)
     with pytest.raises(errors.NotAnArchive) as caught:
         Store(path)
-    assert str(caught.value) == f"{path}: not an SQLite archive (or the file is damaged): name an archive file with --db"
+    sentence = "not an SQLite archive (or the file is damaged): name an archive file with --db"
+    assert str(caught.value) == f"{path}: {sentence}"
     assert isinstance(caught.value.__cause__, sqlite3.DatabaseError)
 
 
