@@ -53,7 +53,7 @@ def open_archive(ctx: click.Context, db: str | None, *, create: bool = False) ->
 
     If another program broke its structure, opening repairs it (a progress bar
     while the full-text index is rebuilt, in a terminal) and says so on stderr;
-    the note returned says it too, for the app's status line.
+    the app says so in a notification.
     """
     location = resolve(db or ctx.find_root().params.get("db"))
     with contextlib.ExitStack() as stack:
@@ -62,10 +62,7 @@ def open_archive(ctx: click.Context, db: str | None, *, create: bool = False) ->
     ctx.call_on_close(store.close)
     for repair in store.repairs:
         click.echo(f"repaired {clean(store.path)}: {clean(repair)}", err=True)
-    note = location.note
-    if store.repairs:
-        note = " · ".join([*([note] if note else []), "archive repaired: " + "; ".join(store.repairs)])
-    return store, note
+    return store, location.note
 
 
 class ArchiveGroup(click.Group):

@@ -29,10 +29,12 @@ if TYPE_CHECKING:  # sqlite-utils is loaded only to create or upgrade an archive
 SCHEMA_VERSION = 1
 
 FTS_COLUMNS = ("title", "summary", "body")
-FTS_TABLE = (
-    "CREATE VIRTUAL TABLE [reports_fts] USING FTS5 ([title], [summary], [body],"
-    " tokenize='unicode61 remove_diacritics 2', content=[reports])"
-)
+FTS_TABLE = """CREATE VIRTUAL TABLE "reports_fts" USING FTS5 (
+    "title", "summary", "body",
+    tokenize='unicode61 remove_diacritics 2',
+    content="reports"
+)"""
+"""As ``sqlite-utils enable-fts`` writes it, so that sqlite-utils and Datasette find the index."""
 FTS_SHADOWS = ("reports_fts_data", "reports_fts_idx", "reports_fts_docsize", "reports_fts_config")
 """The tables FTS5 keeps the index in (an external-content table has no ``_content``)."""
 
@@ -385,14 +387,13 @@ def prepare(
                 path=path,
             )
         return []
+    found = check(conn) if version == SCHEMA_VERSION else Findings()
+    if found.unusable is not None:  # refused before anything is written, the journal mode included
+        raise ArchiveBroken(found.unusable, path=path)
     if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         conn.execute("PRAGMA journal_mode = WAL")
-    if version == SCHEMA_VERSION:
-        found = check(conn)
-        if found.unusable is not None:
-            raise ArchiveBroken(found.unusable, path=path)
-        if found.whole:
-            return []
+    if version == SCHEMA_VERSION and found.whole:
+        return []
     conn.execute("BEGIN IMMEDIATE")
     try:
         if version < SCHEMA_VERSION:

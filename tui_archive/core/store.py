@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .errors import ArchiveError, ArchiveReadOnly, NoArchive, NotAnArchive, from_os, from_sqlite
+from .errors import ArchiveReadOnly, NoArchive, NotAnArchive, from_os, from_sqlite
 from .listing import Listing, Reader
 from .model import Category, Report
 from .writer import Writer
@@ -66,7 +66,7 @@ class Store:
         try:
             with self.connection() as conn:
                 self.repairs = schema.prepare(conn, self.path, readonly=self.readonly, progress=progress)
-        except ArchiveError:
+        except BaseException:
             self.close()
             raise
 
