@@ -147,3 +147,45 @@ def test_import_killed_halfway_leaves_the_archive_as_it_was(archive_path: Path, 
         capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 0
+
+
+HOLD_SCRIPT = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")  # the write lock, as an import holds it
+conn.execute("UPDATE archive_meta SET value = value WHERE key = 'name'")
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+conn.execute("COMMIT")
+"""
+
+SHOWS_SCRIPT = """
+import subprocess, sys
+for _ in range(int(sys.argv[3])):
+    done = subprocess.run(
+        [sys.executable, "-m", "tui_archive", "show", sys.argv[2], "--db", sys.argv[1]],
+        capture_output=True, text=True,
+    )
+    print("EXIT", done.returncode, repr(done.stderr), flush=True)
+"""
+
+
+def test_show_waits_out_an_import_holding_the_archive_and_loses_no_view(archive_path: Path):
+    """6 processes running `tui-archive show` 5 times each while another program holds the write lock
+    for 3 s: every show exits 0, the ones that waited said so on stderr, and every view is counted."""
+    processes, shows = 6, 5
+    before = views_in_file(archive_path, "RPT-280")
+    holder = python("-c", HOLD_SCRIPT, str(archive_path), "3")
+    assert holder.stdout.readline() == "held\n"
+    runners = [python("-c", SHOWS_SCRIPT, str(archive_path), "RPT-280", str(shows)) for _ in range(processes)]
+    outputs = [runner.communicate(timeout=120)[0] for runner in runners]
+    assert holder.wait(timeout=30) == 0, holder.stderr.read()
+    holder.stdout.close()
+    holder.stderr.close()
+    results = [line for out in outputs for line in out.splitlines() if line.startswith("EXIT ")]
+    assert len(results) == processes * shows
+    assert all(line.startswith("EXIT 0 ") for line in results), results
+    waited = [line for line in results if "waiting to count the view" in line]
+    assert waited, "no show found the archive busy: the test would prove nothing"
+    assert not any("locked" in line or "Traceback" in line for line in results), results
+    assert views_in_file(archive_path, "RPT-280") == before + processes * shows

@@ -16,24 +16,38 @@ pytestmark = pytest.mark.unit
 
 
 @pytest.mark.parametrize(
-    ("message", "kind", "sentence"),
+    ("message", "kind", "sentence", "advice"),
     [
-        ("file is not a database", errors.NotAnArchive, "not an SQLite archive (or the file is damaged)"),
-        ("database disk image is malformed", errors.ArchiveDamaged, "the archive file is damaged"),
-        ("database is locked", errors.ArchiveBusy, "the archive is busy"),
-        ("attempt to write a readonly database", errors.ArchiveReadOnly, "the archive is read-only"),
-        ("database or disk is full", errors.ArchiveFull, "no room to write the archive"),
-        ("unable to open database file", errors.NoArchive, "the archive file cannot be opened"),
-        ("interrupted", errors.Interrupted, "the query was interrupted"),
-        ("no such table: reports", errors.ArchiveError, "archive error: no such table: reports"),
+        ("file is not a database", errors.NotAnArchive, "not an SQLite archive (or the file is damaged)", "--db"),
+        ("database disk image is malformed", errors.ArchiveDamaged, "the archive file is damaged", "backup"),
+        ("database is locked", errors.ArchiveBusy, "the archive is busy", "try again"),
+        ("attempt to write a readonly database", errors.ArchiveReadOnly, "the archive is read-only", "may not"),
+        ("database or disk is full", errors.ArchiveFull, "no room left on the disk", "free some space"),
+        ("disk I/O error", errors.ArchiveError, "the disk failed", "check the disk"),
+        ("unable to open database file", errors.NoArchive, "the archive file cannot be opened", "check that"),
+        ("no such table: reports_fts", errors.ArchiveBroken, "its table reports_fts is missing", "repair --db"),
+        ("no such table: main.archive_meta", errors.ArchiveBroken, "its table archive_meta is missing", "repair"),
+        ("no such column: reports.category", errors.ArchiveBroken, "its column reports.category is missing", "repair"),
+        ("table reports has no column named url", errors.ArchiveBroken, "its column url is missing", "repair"),
+        ("cannot modify reports because it is a view", errors.ArchiveBroken, "its reports is a view", "repair"),
+        ("interrupted", errors.Interrupted, "the query was interrupted", ""),
     ],
 )
-def test_each_sqlite_error_becomes_a_family_member_with_its_sentence(message, kind, sentence):
+def test_each_sqlite_error_becomes_a_family_member_with_its_sentence(message, kind, sentence, advice):
+    """Each names the file and says what to do; SQLite's own words are not the sentence."""
     error = from_sqlite(sqlite3.OperationalError(message), "/data/a.db")
     assert type(error) is kind
     assert error.sentence.startswith(sentence)
+    assert advice in error.sentence
     if kind is not errors.Interrupted:
         assert str(error).startswith("/data/a.db: ")
+        assert message not in error.sentence
+        assert "\n" not in str(error)
+
+
+def test_an_unknown_sqlite_error_is_still_a_sentence_of_ours():
+    error = from_sqlite(sqlite3.OperationalError("something new went wrong"), "/data/a.db")
+    assert str(error) == "/data/a.db: the archive could not be used (SQLite said: something new went wrong)"
 
 
 def test_the_store_raises_only_the_family(tmp_path: Path):
@@ -41,7 +55,8 @@ def test_the_store_raises_only_the_family(tmp_path: Path):
     path.write_bytes(b"garbage" * 5000)
     with pytest.raises(errors.NotAnArchive) as caught:
         Store(path)
-    assert str(caught.value) == f"{path}: not an SQLite archive (or the file is damaged)"
+    sentence = "not an SQLite archive (or the file is damaged): name an archive file with --db"
+    assert str(caught.value) == f"{path}: {sentence}"
     assert isinstance(caught.value.__cause__, sqlite3.DatabaseError)
 
 

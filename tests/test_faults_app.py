@@ -121,7 +121,7 @@ async def test_disk_full_while_counting_a_view(store: Store, monkeypatch):
         await pilot.press("escape")
         await pilot.pause()
         await wait_for(pilot, lambda: "view not counted" in status(app), what="the view to be given up")
-        assert "disk is full" in status(app)
+        assert "no room left on the disk" in status(app)
         assert app.is_running
 
 

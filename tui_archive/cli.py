@@ -8,12 +8,14 @@ and exit status 1. The Textual UI is imported only to run the app.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import os
 import re
 import shlex
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any, TypeVar
@@ -42,16 +44,25 @@ def archive_option(command: F) -> F:
         "--db",
         "db",
         envvar=ENV_VAR,
-        type=click.Path(dir_okay=False),
+        type=click.Path(),  # a directory or a device is refused by the store, in a sentence
         help=f"Archive file (default: ./archive.db, else your own archive). Also ${ENV_VAR}.",
     )(command)
 
 
 def open_archive(ctx: click.Context, db: str | None, *, create: bool = False) -> tuple[Store, str]:
-    """The archive the command names (or the group, or the default), closed when the command ends."""
+    """The archive the command names (or the group, or the default), closed when the command ends.
+
+    If another program broke its structure, opening repairs it (a progress bar
+    while the full-text index is rebuilt, in a terminal) and says so on stderr;
+    the app says so in a notification.
+    """
     location = resolve(db or ctx.find_root().params.get("db"))
-    store = Store(location.path, create=create)
+    with contextlib.ExitStack() as stack:
+        progress = _progress_bar(stack, "rebuilding the full-text index") if sys.stderr.isatty() else None
+        store = Store(location.path, create=create, progress=progress)
     ctx.call_on_close(store.close)
+    for repair in store.repairs:
+        click.echo(f"repaired {clean(store.path)}: {clean(repair)}", err=True)
     return store, location.note
 
 
@@ -157,6 +168,7 @@ class SearchCommand(click.Command):
 )
 @click.option("--reverse", is_flag=True, help="Reverse the order.")
 @click.option("--limit", "-n", type=click.IntRange(min=0), default=50, show_default=True, help="At most this many.")
+@click.option("--all", "everything", is_flag=True, help="Every report found, however many (instead of --limit).")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many first.")
 @click.option(
     "--format",
@@ -176,6 +188,7 @@ def search(
     sort: str | None,
     reverse: bool,
     limit: int,
+    everything: bool,
     offset: int,
     fmt: str,
     as_json: bool,
@@ -187,17 +200,20 @@ def search(
         click.echo(f"hint: {clean(hint)}", err=True)
     if as_json:
         fmt = "json"
-    if fmt != "text":  # streamed a window at a time, for exports of any size
+    # Read as one snapshot, a window at a time, for exports of any size (and --all).
+    reports = store.iter_listing(listing, offset=offset, limit=None if everything else limit)
+    if fmt != "text":
         out = sys.stdout
-        export.write(store.iter_listing(listing, offset=offset, limit=limit), fmt, out, inert=out.isatty())
+        export.write(reports, fmt, out, inert=out.isatty())
         return
-    reports = store.window(listing, offset, limit)
-    total = store.count(listing)
+    printed = 0
     for report in reports:
         click.echo(
             "\t".join(clean(value) for value in (report.id, report.date, report.views, report.category, report.title))
         )
-    shown = f"{len(reports)} of {total}" if len(reports) < total else str(total)
+        printed += 1
+    total = store.count(listing)
+    shown = f"{printed} of {total}" if printed < total else str(total)
     noun = "report" if total == 1 else "reports"
     click.echo(f"{shown} {noun}", err=True)
 
@@ -232,16 +248,32 @@ def show(ctx: click.Context, report_id: str, as_json: bool, no_count: bool, db: 
         click.echo(note, err=True)
 
 
+BUSY_NOTE_AFTER = 1.0
+"""Seconds a view may take before ``show`` says it is waiting for a busy archive."""
+
+
 def _count_view(store: Store, report_id: str) -> Report | None:
-    """Through the app's one writer of views, saying so on stderr if it has to wait."""
+    """Through the app's one writer of views, which waits out a busy archive (an import) as the
+    app does, up to its patience; after about a second of waiting, stderr says so."""
+    told = threading.Event()
+
+    def tell() -> None:
+        if not told.is_set():
+            told.set()
+            click.echo("the archive is busy (an import?): waiting to count the view", err=True)
 
     def heard(event: ViewEvent) -> None:
         if isinstance(event, Waiting):
-            click.echo("the archive is busy (an import?): waiting to count the view", err=True)
+            tell()
 
     counter = ViewCounter(store, heard)
     try:
-        return counter.count(report_id).result()
+        future = counter.count(report_id)
+        try:
+            return future.result(timeout=BUSY_NOTE_AFTER)
+        except concurrent.futures.TimeoutError:
+            tell()
+        return future.result()
     finally:
         counter.close()
 
@@ -289,18 +321,43 @@ def import_(ctx: click.Context, files: tuple[str, ...], skip_bad: bool, db: str 
     click.echo(f"imported {result.written} {noun} into {clean(store.path)}{note}")
 
 
-def _progress_bar(stack: contextlib.ExitStack) -> Callable[[int, int], None]:
-    """A progress callback for the import that draws a bar, made when the import first reports its size."""
+def _progress_bar(stack: contextlib.ExitStack, label: str = "importing") -> Callable[[int, int], None]:
+    """A progress callback that draws a bar, made when the work first reports its size."""
     bars: list[Any] = []
 
     def progress(done: int, total: int) -> None:
         if not bars:
-            bar = click.progressbar(length=max(1, total), label="importing", file=sys.stderr, width=40)
+            bar = click.progressbar(length=max(1, total), label=label, file=sys.stderr, width=40)
             bars.append(stack.enter_context(bar))
         bar = bars[0]
         bar.update(max(0, min(done, bar.length) - bar.pos))
 
     return progress
+
+
+@cli.command()
+@archive_option
+@click.pass_context
+def repair(ctx: click.Context, db: str | None) -> None:
+    """Check the archive's structure fully and repair what other programs broke.
+
+    Every command checks the structure cheaply when it opens the archive and
+    repairs what it finds (a dropped full-text index, its triggers, a sort
+    index). This also compares the full-text index with every report (seconds
+    for a million) and rebuilds it if they differ.
+    """
+    store, _ = open_archive(ctx, db)
+    if store.readonly:
+        raise click.ClickException(f"{clean(store.path)}: the archive is read-only: it cannot be repaired here")
+    with contextlib.ExitStack() as stack:
+        progress = _progress_bar(stack, "rebuilding the full-text index") if sys.stderr.isatty() else None
+        rebuilt = store.verify_index(progress)
+    if rebuilt:
+        click.echo(
+            f"repaired {clean(store.path)}: rebuilt the full-text index (it did not match the reports)", err=True
+        )
+    if not (rebuilt or store.repairs):
+        click.echo(f"{clean(store.path)}: nothing to repair", err=True)
 
 
 @cli.command()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Generator
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
@@ -260,6 +261,11 @@ class Reader:
         return self._sorted_window(listing, sort, descending, offset, limit)
 
     def _sorted_window(self, listing: Listing, sort: str, descending: bool, offset: int, limit: int) -> list[Report]:
+        sql, params = self._sorted_select(listing, sort, descending)
+        return [Report.from_row(row) for row in self._all(f"{sql} LIMIT ? OFFSET ?", [*params, limit, offset])]
+
+    def _sorted_select(self, listing: Listing, sort: str, descending: bool) -> tuple[str, list[Any]]:
+        """The whole listing in a sort's order, as one SELECT (windows add LIMIT and OFFSET)."""
         order = _order_by(sort, descending)
         # (Prefix terms are excluded: each check would expand the prefix again.)
         if listing.match is not None and "*" not in listing.match and self._dense(listing):
@@ -267,13 +273,45 @@ class Reader:
             sql = (
                 f"SELECT reports.* {from_where} AND EXISTS (SELECT 1 FROM reports_fts"
                 " WHERE reports_fts MATCH ? AND reports_fts.rowid = reports.rowid)"
-                f" {order} LIMIT ? OFFSET ?"
+                f" {order}"
             )
             params.append(listing.match)
         else:
             from_where, params = _from_where(listing)
-            sql = f"SELECT reports.* {from_where} {order} LIMIT ? OFFSET ?"
-        return [Report.from_row(row) for row in self._all(sql, [*params, limit, offset])]
+            sql = f"SELECT reports.* {from_where} {order}"
+        return sql, params
+
+    def stream(self, listing: Listing, offset: int = 0, chunk: int = 500) -> Generator[Report, None, None]:
+        """Every report of the listing from ``offset``, in the order its windows give, ``chunk`` rows at a time.
+
+        Each part of the listing is one statement that SQLite steps through as
+        the reports are taken, so the listing is read once, in time linear in
+        its size and in memory for one chunk. Call it inside a read transaction
+        (:meth:`~.store.Store.iter_listing` does), so that every statement sees
+        the archive as it was at one moment, whatever other sessions write.
+        """
+        assert self.conn is not None, "use the session in a with block"
+        sort = listing.effective_sort
+        if sort == RELEVANCE:
+            parts = self._relevance_parts(listing)
+        else:
+            sql, params = self._sorted_select(listing, sort, SORTS[sort][1] != listing.reverse)
+            parts = [(f"{sql} LIMIT -1 OFFSET ?", [*params, offset])]
+            offset = 0
+        for sql, params in parts:
+            if self._interrupted:
+                raise Interrupted()
+            cursor = self.conn.execute(sql, params)
+            try:
+                while rows := cursor.fetchmany(chunk):
+                    if offset >= len(rows):
+                        offset -= len(rows)
+                        continue
+                    for row in rows[offset:]:
+                        yield Report.from_row(row)
+                    offset = 0
+            finally:
+                cursor.close()
 
     def _dense(self, listing: Listing) -> bool:
         """Do most reports match? Judged from how far back the 1000th newest match is."""
@@ -287,6 +325,23 @@ class Reader:
         return bool(_DENSITY_SAMPLE / max(1, newest - rows[0][0] + 1) >= _DENSE)
 
     def _relevance_window(self, listing: Listing, offset: int, limit: int) -> list[Report]:
+        rows: list[sqlite3.Row] = []
+        if offset < RELEVANCE_CANDIDATES:
+            sql, ranked_params = self._ranked(listing)
+            rows = self._all(f"{sql} LIMIT ? OFFSET ?", [*ranked_params, limit, offset])
+            if len(rows) == limit or len(rows) + offset < RELEVANCE_CANDIDATES:
+                return [Report.from_row(row) for row in rows]
+        # Past the ranked candidates: the older matches, newest first.
+        older = self._older(listing)
+        if older is None:
+            return [Report.from_row(row) for row in rows]
+        sql, older_params = older
+        rest_offset = max(0, offset - RELEVANCE_CANDIDATES)
+        more = self._all(f"{sql} LIMIT ? OFFSET ?", [*older_params, limit - len(rows), rest_offset])
+        return [Report.from_row(row) for row in [*rows, *more]]
+
+    def _ranked(self, listing: Listing) -> tuple[str, list[Any]]:
+        """The newest RELEVANCE_CANDIDATES matches, best match first (windows add LIMIT and OFFSET)."""
         from_where, params = _from_where(listing)
         candidates = (
             f"SELECT reports_fts.rowid AS hit, reports_fts.rank AS score {from_where}"
@@ -294,25 +349,25 @@ class Reader:
         )
         # rank is bm25: lower is better. reverse puts the weakest matches first.
         direction = "DESC" if listing.reverse else "ASC"
-        rows: list[sqlite3.Row] = []
-        if offset < RELEVANCE_CANDIDATES:
-            sql = (
-                f"SELECT reports.* FROM ({candidates}) JOIN reports ON reports.rowid = hit"
-                f" ORDER BY score {direction}, reports.id LIMIT ? OFFSET ?"
-            )
-            rows = self._all(sql, [*params, RELEVANCE_CANDIDATES, limit, offset])
-            if len(rows) == limit or len(rows) + offset < RELEVANCE_CANDIDATES:
-                return [Report.from_row(row) for row in rows]
-        # Past the ranked candidates: the older matches, newest first.
+        sql = (
+            f"SELECT reports.* FROM ({candidates}) JOIN reports ON reports.rowid = hit"
+            f" ORDER BY score {direction}, reports.id"
+        )
+        return sql, [*params, RELEVANCE_CANDIDATES]
+
+    def _older(self, listing: Listing) -> tuple[str, list[Any]] | None:
+        """The matches older than the ranked candidates, newest first; None if there are none."""
+        from_where, params = _from_where(listing)
         oldest = self._all(
             f"SELECT reports_fts.rowid {from_where} ORDER BY reports_fts.rowid DESC LIMIT 1 OFFSET ?",
             [*params, RELEVANCE_CANDIDATES - 1],
         )
         if not oldest:
-            return [Report.from_row(row) for row in rows]
-        rest_offset = max(0, offset - RELEVANCE_CANDIDATES)
-        sql = (
-            f"SELECT reports.* {from_where} AND reports_fts.rowid < ? ORDER BY reports_fts.rowid DESC LIMIT ? OFFSET ?"
-        )
-        more = self._all(sql, [*params, oldest[0][0], limit - len(rows), rest_offset])
-        return [Report.from_row(row) for row in [*rows, *more]]
+            return None
+        sql = f"SELECT reports.* {from_where} AND reports_fts.rowid < ? ORDER BY reports_fts.rowid DESC"
+        return sql, [*params, oldest[0][0]]
+
+    def _relevance_parts(self, listing: Listing) -> list[tuple[str, list[Any]]]:
+        """The whole best-match listing: the ranked candidates, then the older matches."""
+        older = self._older(listing)
+        return [self._ranked(listing), *([] if older is None else [older])]

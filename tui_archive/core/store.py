@@ -8,8 +8,10 @@ the bulk writer in :mod:`.writer`; views are counted through :mod:`.views`.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .errors import ArchiveError, ArchiveReadOnly, NoArchive, from_os, from_sqlite
+from .errors import ArchiveReadOnly, NoArchive, NotAnArchive, from_os, from_sqlite
 from .listing import Listing, Reader
 from .model import Category, Report
 from .writer import Writer
@@ -34,26 +36,37 @@ class Store:
     connections when done.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, create: bool = True, progress: schema.Progress | None = None
+    ) -> None:
+        """Open (or, with ``create``, make) the archive at ``path``, upgrading or repairing its structure.
+
+        What was repaired is in :attr:`repairs`, for the user to be told; ``progress``
+        hears how a rebuild of the full-text index goes (seconds at a million reports).
+        """
         self.path = Path(path)
         self._pool: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self.readonly = False
         self._immutable = False  # see _open_readonly
+        self.repairs: list[str] = []
+        """What opening repaired (another program had broken the structure), one sentence each."""
         try:
             exists = self.path.exists()
             if not exists and not create:
                 raise NoArchive("no such archive", path=self.path)
             if not exists and not self.path.parent.is_dir():
                 raise NoArchive(f"directory {self.path.parent} does not exist", path=self.path)
+            if exists:
+                _refuse_non_archive_file(self.path, create)
         except OSError as error:  # a folder on the way that we may not look into
             raise from_os(error, f"cannot open the archive {self.path}") from error
         if exists and not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)):
             self.readonly = True
         try:
             with self.connection() as conn:
-                schema.prepare(conn, self.path, readonly=self.readonly)
-        except ArchiveError:
+                self.repairs = schema.prepare(conn, self.path, readonly=self.readonly, progress=progress)
+        except BaseException:
             self.close()
             raise
 
@@ -163,7 +176,10 @@ class Store:
 
     def name(self) -> str:
         with self.connection() as conn:
-            row = conn.execute("SELECT value FROM archive_meta WHERE key = 'name'").fetchone()
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'archive_meta'").fetchone():
+                row = conn.execute("SELECT value FROM archive_meta WHERE key = 'name'").fetchone()
+            else:  # dropped by another program, in an archive opened read-only (else it was made again)
+                row = None
         return row[0] if row and row[0] else DEFAULT_NAME
 
     def set_name(self, name: str) -> None:
@@ -223,33 +239,82 @@ class Store:
             yield writer
             writer.finish()
 
+    def verify_index(self, progress: schema.Progress | None = None) -> bool:
+        """Compare the full-text index with every report (seconds at a million), and rebuild it
+        if they differ; True if it was rebuilt. (Opening checks only what is cheap.)"""
+        with self.transaction() as conn:
+            if schema.verify_fts(conn):
+                return False
+            schema.rebuild_fts(conn, progress)
+        return True
+
     # -- exporting ---------------------------------------------------------------
 
     def iter_listing(
         self, listing: Listing, size: int = 500, *, offset: int = 0, limit: int | None = None
     ) -> Iterator[Report]:
         """The listing's reports in its order (``limit`` of them from ``offset``, else all),
-        read one window of ``size`` at a time.
+        as the archive was when the first is read, ``size`` rows at a time.
 
-        For exports: however large the listing, at most one window is held.
+        For exports: one read transaction on one connection, so other sessions
+        counting views or importing meanwhile (WAL lets them write) change
+        nothing here: every report comes once, in the order of that moment.
+        SQLite steps through the listing as it is taken, so the time is linear
+        in its size and at most ``size`` reports are held, however large it is.
         """
-        left = limit
-        while left is None or left > 0:
-            want = size if left is None else min(size, left)
-            rows = self.window(listing, offset, want)
-            yield from rows
-            if len(rows) < want:
-                return
-            offset += want
-            if left is not None:
-                left -= want
+        if limit is not None and limit <= 0:
+            return
+        with self.session() as session, _snapshot(session):
+            reports = session.stream(listing, offset, size)
+            try:
+                yield from reports if limit is None else itertools.islice(reports, limit)
+            finally:
+                reports.close()
 
     def iter_ids(self, report_ids: Iterable[str]) -> Iterator[Report]:
-        """The reports with these IDs, in the order given; IDs no longer in the archive are skipped."""
-        for report_id in report_ids:
-            report = self.get(report_id)
-            if report is not None:
-                yield report
+        """The reports with these IDs, in the order given, as the archive was when the first is read;
+        IDs no longer in the archive are skipped."""
+        with self.session() as session, _snapshot(session):
+            assert session.conn is not None
+            for report_id in report_ids:
+                row = session.conn.execute("SELECT * FROM reports WHERE id = ?", [report_id]).fetchone()
+                if row is not None:
+                    yield Report.from_row(row)
+
+
+@contextmanager
+def _snapshot(session: Session) -> Iterator[None]:
+    """One read transaction on the session's connection: its reads all see one moment of the archive."""
+    conn = session.conn
+    assert conn is not None
+    conn.execute("BEGIN")
+    yield
+    conn.execute("COMMIT")  # on an error, the connection's return to the pool rolls back
+
+
+def _refuse_non_archive_file(path: Path, create: bool) -> None:
+    """Before SQLite touches it: a directory, a device (``/dev/null``), a FIFO or a socket is no archive,
+    and SQLite would leave a ``-journal`` beside it; an empty file is one only for an import to fill."""
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        what = (
+            "a directory"
+            if stat.S_ISDIR(mode)
+            else "a device"
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a FIFO (named pipe)"
+            if stat.S_ISFIFO(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else "not a regular file"
+        )
+        raise NotAnArchive(f"this is {what}, not an archive file: name an archive file with --db", path=path)
+    if not create and path.stat().st_size == 0:
+        raise NotAnArchive(
+            f"this file is empty, not an archive: to make an archive of it, import reports into it"
+            f" (tui-archive import --db {path} FILE)",
+            path=path,
+        )
 
 
 class Session(Reader):

@@ -60,6 +60,8 @@ class ArchiveApp(OneKeyAtATime):
             self.push_screen(ErrorScreen(str(error)))
             return
         self.push_screen(BrowseScreen(self.store, self.history, self.views, self.note))
+        for repair in self.store.repairs:  # another program had broken the archive's structure
+            self.notify(f"Archive repaired: {clean(repair)}", severity="warning", timeout=10, markup=False)
 
     def on_unmount(self) -> None:
         self.views.close()
