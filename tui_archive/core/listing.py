@@ -29,6 +29,7 @@ from typing import Any
 from .errors import Interrupted
 from .model import Category, Report
 from .query import Query, parse_query
+from .schema import NATURAL_ID_NUMBER, NATURAL_ID_PREFIX
 
 # Each sort key: the ORDER BY expression, and whether it reads best descending.
 SORTS: dict[str, tuple[str, bool]] = {
@@ -38,6 +39,12 @@ SORTS: dict[str, tuple[str, bool]] = {
     "views": ("reports.views", True),
     "id": ("reports.id", False),
 }
+NATURAL_ID = (
+    NATURAL_ID_PREFIX.replace("id", "reports.id"),
+    NATURAL_ID_NUMBER.replace("(id", "(reports.id"),
+)
+"""The ID sort's keys before the ID itself: its text, then the number it ends with (RPT-2 before RPT-10),
+as the index ``idx_reports_natural_id`` holds them."""
 RELEVANCE = "relevance"
 SORT_LABELS = {
     RELEVANCE: "Best match",
@@ -160,9 +167,8 @@ def _from_where(listing: Listing, *, with_match: bool = True) -> tuple[str, list
 def _order_by(sort: str, descending: bool) -> str:
     expression, _ = SORTS[sort]
     direction = "DESC" if descending else "ASC"
-    if sort == "id":
-        return f"ORDER BY {expression} {direction}"
-    return f"ORDER BY {expression} {direction}, reports.id {direction}"
+    keys = [*NATURAL_ID, "reports.id"] if sort == "id" else [expression, "reports.id"]
+    return "ORDER BY " + ", ".join(f"{key} {direction}" for key in keys)
 
 
 class Reader:
@@ -218,7 +224,9 @@ class Reader:
         descending = listing.descending
         before = ">" if descending else "<"
         if sort == "id":
-            condition, extra = f"reports.id {before} ?", [report_id]
+            keys = self._all(f"SELECT {', '.join(NATURAL_ID)} FROM reports WHERE id = ?", [report_id])[0]
+            condition = f"({', '.join(NATURAL_ID)}, reports.id) {before} (?, ?, ?)"
+            extra = [keys[0], keys[1], report_id]
         elif key is None:  # NULLs sort first ascending, last descending
             if descending:
                 condition = f"({expression} IS NOT NULL OR reports.id {before} ?)"

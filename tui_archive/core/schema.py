@@ -26,7 +26,17 @@ from .model import COLUMNS
 if TYPE_CHECKING:  # sqlite-utils is loaded only to create or upgrade an archive
     import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE_FROM = 1
+"""The oldest schema version read as it is when the archive cannot be upgraded (read-only): later versions
+only added indexes."""
+
+NATURAL_ID_PREFIX = "rtrim(id, '0123456789')"
+NATURAL_ID_NUMBER = "CAST(substr(id, length(rtrim(id, '0123456789')) + 1) AS INTEGER)"
+"""An ID as people read it: its text, then the number it ends with (RPT-2 before RPT-10).
+
+Built-in SQL only, so that sqlite-utils, Datasette and scripts can write to the
+table the index is on."""
 
 FTS_COLUMNS = ("title", "summary", "body")
 FTS_TABLE = """CREATE VIRTUAL TABLE "reports_fts" USING FTS5 (
@@ -70,6 +80,7 @@ INDEXES = {
     "idx_reports_category": "reports (category COLLATE NOCASE, id)",
     "idx_reports_views": "reports (views, id)",
     "idx_reports_category_date": "reports (category, date, id)",
+    "idx_reports_natural_id": f"reports ({NATURAL_ID_PREFIX}, {NATURAL_ID_NUMBER}, id)",
 }
 
 REBUILD_BATCH = 20_000
@@ -354,8 +365,13 @@ def _migrate_to_1(db: sqlite_utils.Database) -> None:
     repair(conn, found)
 
 
+def _migrate_to_2(db: sqlite_utils.Database) -> None:
+    """IDs sort as people read them: the index for it."""
+    db.conn.execute(f"CREATE INDEX IF NOT EXISTS idx_reports_natural_id ON {INDEXES['idx_reports_natural_id']}")
+
+
 # Index i upgrades an archive from schema version i to i + 1.
-MIGRATIONS = [_migrate_to_1]
+MIGRATIONS = [_migrate_to_1, _migrate_to_2]
 
 
 def prepare(
@@ -372,7 +388,7 @@ def prepare(
         )
     _refuse_non_table(conn, path)
     if readonly:
-        if version < SCHEMA_VERSION:
+        if version < READABLE_FROM:
             raise ArchiveReadOnly(
                 f"it needs an upgrade but is read-only: someone who may write to it should run {repair_command(path)}",
                 path=path,
