@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from dataclasses import asdict
 from pathlib import Path
 from typing import TextIO
 
@@ -81,7 +80,7 @@ def _json(reports: Iterable[Report], out: TextIO) -> int:
     out.write("[")
     for report in reports:
         out.write(",\n  " if count else "\n  ")
-        out.write(safe_json(asdict(report)))
+        out.write(safe_json(report.fields()))
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count

@@ -26,7 +26,7 @@ from functools import cached_property
 from typing import Any
 
 from .errors import Interrupted
-from .model import Category, Report
+from .model import Category, Report, brief_columns, full_columns
 from .query import Query, parse_query
 
 # Each sort key: the ORDER BY expression, and whether it reads best descending.
@@ -175,6 +175,14 @@ class Reader:
         self.conn: sqlite3.Connection | None = None
         self._interrupted = False
         self._conn_lock = threading.Lock()
+        self._brief = False
+
+    @property
+    def _columns(self) -> str:
+        return brief_columns() if self._brief else full_columns()
+
+    def _reports(self, rows: list[sqlite3.Row]) -> list[Report]:
+        return [Report.from_row(row, brief=self._brief) for row in rows]
 
     def interrupt(self) -> None:
         self._interrupted = True
@@ -200,10 +208,16 @@ class Reader:
         )
         return [Category(row["name"], row["n"]) for row in self._all(sql, params)]
 
-    def window(self, listing: Listing, offset: int, limit: int, total: int | None = None) -> list[Report]:
-        """``limit`` reports from ``offset``; with ``total`` known, windows past the middle read backwards."""
+    def window(
+        self, listing: Listing, offset: int, limit: int, total: int | None = None, *, brief: bool = False
+    ) -> list[Report]:
+        """``limit`` reports from ``offset``; with ``total`` known, windows past the middle read backwards.
+
+        ``brief`` (for the list on screen) reads a bounded prefix of each field and no body.
+        """
         if limit <= 0:
             return []
+        self._brief = brief
         sort = listing.effective_sort
         if sort == RELEVANCE:
             return self._relevance_window(listing, offset, limit)
@@ -222,15 +236,15 @@ class Reader:
         if listing.match is not None and "*" not in listing.match and self._dense(listing):
             from_where, params = _from_where(listing, with_match=False)
             sql = (
-                f"SELECT reports.* {from_where} AND EXISTS (SELECT 1 FROM reports_fts"
+                f"SELECT {self._columns} {from_where} AND EXISTS (SELECT 1 FROM reports_fts"
                 " WHERE reports_fts MATCH ? AND reports_fts.rowid = reports.rowid)"
                 f" {order} LIMIT ? OFFSET ?"
             )
             params.append(listing.match)
         else:
             from_where, params = _from_where(listing)
-            sql = f"SELECT reports.* {from_where} {order} LIMIT ? OFFSET ?"
-        return [Report.from_row(row) for row in self._all(sql, [*params, limit, offset])]
+            sql = f"SELECT {self._columns} {from_where} {order} LIMIT ? OFFSET ?"
+        return self._reports(self._all(sql, [*params, limit, offset]))
 
     def _dense(self, listing: Listing) -> bool:
         """Do most reports match? Judged from how far back the 1000th newest match is."""
@@ -254,22 +268,23 @@ class Reader:
         rows: list[sqlite3.Row] = []
         if offset < RELEVANCE_CANDIDATES:
             sql = (
-                f"SELECT reports.* FROM ({candidates}) JOIN reports ON reports.rowid = hit"
+                f"SELECT {self._columns} FROM ({candidates}) JOIN reports ON reports.rowid = hit"
                 f" ORDER BY score {direction}, reports.id LIMIT ? OFFSET ?"
             )
             rows = self._all(sql, [*params, RELEVANCE_CANDIDATES, limit, offset])
             if len(rows) == limit or len(rows) + offset < RELEVANCE_CANDIDATES:
-                return [Report.from_row(row) for row in rows]
+                return self._reports(rows)
         # Past the ranked candidates: the older matches, newest first.
         oldest = self._all(
             f"SELECT reports_fts.rowid {from_where} ORDER BY reports_fts.rowid DESC LIMIT 1 OFFSET ?",
             [*params, RELEVANCE_CANDIDATES - 1],
         )
         if not oldest:
-            return [Report.from_row(row) for row in rows]
+            return self._reports(rows)
         rest_offset = max(0, offset - RELEVANCE_CANDIDATES)
         sql = (
-            f"SELECT reports.* {from_where} AND reports_fts.rowid < ? ORDER BY reports_fts.rowid DESC LIMIT ? OFFSET ?"
+            f"SELECT {self._columns} {from_where} AND reports_fts.rowid < ?"
+            " ORDER BY reports_fts.rowid DESC LIMIT ? OFFSET ?"
         )
         more = self._all(sql, [*params, oldest[0][0], limit - len(rows), rest_offset])
-        return [Report.from_row(row) for row in [*rows, *more]]
+        return self._reports([*rows, *more])
