@@ -20,7 +20,7 @@ from textual.screen import Screen
 
 from ..core import export
 from ..core.listing import Listing
-from ..core.model import Report
+from ..core.model import BINARY, BRIEF_LIMITS, Report
 from ..core.safe import clean
 from ..core.store import Store
 from .screens.export import ExportScreen
@@ -102,6 +102,9 @@ def copy_report_id(screen: Screen, report: Report | None) -> None:
     if report is None:
         screen.notify("No report highlighted", severity="warning")
         return
+    if report.id_problem:
+        screen.notify(f"Not copied: {report.id_problem}", severity="warning", markup=False)
+        return
     where = copy(screen.app, report.id)
     screen.notify(f"Copied {clean(report.id)} to {where}", markup=False)
 
@@ -117,6 +120,13 @@ def open_report_link(screen: Screen, report: Report | None) -> None:
     """Open a report's link in a browser, or copy it where there is none, and say which."""
     if report is None:
         screen.notify("No report highlighted", severity="warning")
+        return
+    if "url" in report.cut or (report.url is not None and len(report.url) > BRIEF_LIMITS["url"]):
+        limit = BRIEF_LIMITS["url"]
+        screen.notify(f"This report's link is over {limit:,} characters long: not opened", severity="warning")
+        return
+    if report.url == BINARY:
+        screen.notify("This report's link is binary data, not a web address: not opened", severity="warning")
         return
     message, severity = open_link(screen.app, report.url)
     screen.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]

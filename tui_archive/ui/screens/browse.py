@@ -13,7 +13,7 @@ from ...core import views
 from ...core.errors import ArchiveError, FileFailed
 from ...core.history import History
 from ...core.listing import Listing
-from ...core.model import Report
+from ...core.model import BRIEF_LIMITS, Report
 from ...core.safe import clean
 from ...core.source import ListingSource
 from ...core.store import Store
@@ -151,7 +151,8 @@ class BrowseScreen(Screen[None]):
         event = message.event
         if isinstance(event, views.Counted):
             self.table.update_report(event.report)
-            if self.table.highlighted is not None and self.table.highlighted.id == event.report.id:
+            highlighted = self.table.highlighted
+            if highlighted is not None and (highlighted.rowid, highlighted.id) == (event.report.rowid, event.report.id):
                 self.query_one(DetailPane).show(event.report)
         self.status.heard(event)
 
@@ -189,7 +190,15 @@ class BrowseScreen(Screen[None]):
         self.action_toggle_facets(show=False)
 
     def action_toggle_mark(self) -> None:
-        """Mark the highlighted report (or unmark it), then move to the next."""
+        """Mark the highlighted report (or unmark it), then move to the next.
+
+        Marks are by ID: a report without a usable ID (none, binary, blank, too long)
+        cannot be marked, and the user is told why.
+        """
+        report = self.table.highlighted
+        if report is not None and report.id_problem:
+            self.notify(f"Not marked: {report.id_problem}", severity="warning", markup=False)
+            return
         self.status.marked = self.table.toggle_mark()
 
     def action_unmark_all(self) -> None:
@@ -222,11 +231,18 @@ class BrowseScreen(Screen[None]):
     # -- ACCESS --------------------------------------------------------------------------
 
     def open_report(self, report: Report) -> None:
-        """Open the report screen, put it in the history, and count one view in the file."""
-        self.app.push_screen(ReportScreen(report))
-        try:
-            self.history.add(report.id, report.title)
-        except ArchiveError as error:
-            self.notify(clean(error.sentence), severity="warning", markup=False)
+        """Open the report screen, put it in the history, and count one view in the file.
+
+        The view is counted in the very row shown (its rowid), whatever its ID;
+        a report whose ID cannot be looked up again is not put in the history.
+        """
+        self.app.push_screen(ReportScreen(report, self.store))
+        if report.id_problem:
+            self.notify(f"Not kept in the history: {report.id_problem}", severity="information", markup=False)
+        else:
+            try:
+                self.history.add(report.id, report.title[: BRIEF_LIMITS["title"]])
+            except ArchiveError as error:
+                self.notify(clean(error.sentence), severity="warning", markup=False)
         if not self.store.readonly:
-            self.counter.count(report.id)
+            self.counter.count(report.id, report.rowid)

@@ -48,10 +48,12 @@ class StatusLine(Static):
                 self.failure = ""
             return
         if isinstance(event, Waiting):
-            self.failure = f"archive busy (an import?): the view of {event.report_id} will be counted when it is free"
+            which = f"the view of {event.report_id}" if event.report_id else "the view"
+            self.failure = f"archive busy (an import?): {which} will be counted when it is free"
             self.notify(clean(self.failure), severity="warning", markup=False)
         else:
-            self.failure = f"view not counted: {event.error.sentence}"
+            sentence = event.error.sentence
+            self.failure = sentence if sentence.startswith("view not counted") else f"view not counted: {sentence}"
             self.notify(clean(self.failure), severity="error", markup=False)
 
     def render(self) -> Text:
