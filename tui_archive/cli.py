@@ -14,14 +14,13 @@ import shlex
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
 from typing import Any, TypeVar
 
 import click
 
 from . import __version__
-from .core import export
-from .core.errors import ArchiveError
+from .core import crash, export
+from .core.errors import ArchiveError, ViewRefused
 from .core.export import FORMATS
 from .core.importers import ImportFailed, import_files
 from .core.listing import RELEVANCE, SORTS, Listing
@@ -81,7 +80,10 @@ def cli(ctx: click.Context, db: str | None) -> None:
     from .ui.app import ArchiveApp  # Textual loads only for the app itself
 
     store, note = open_archive(ctx, db)
-    ArchiveApp(store, note, History.for_user(store.path)).run()
+    app = ArchiveApp(store, note, History.for_user(store.path))
+    app.run()
+    if app.return_code:  # an unexpected error: the app said where its log is
+        ctx.exit(app.return_code)
 
 
 def _require_utf8_terminal() -> None:
@@ -148,11 +150,20 @@ def search(
         out = sys.stdout
         export.write(store.iter_listing(listing, offset=offset, limit=limit), fmt, out, inert=out.isatty())
         return
-    reports = store.window(listing, offset, limit)
+    reports = store.window(listing, offset, limit, brief=True)  # a bounded prefix of each field
     total = store.count(listing)
     for report in reports:
         click.echo(
-            "\t".join(clean(value) for value in (report.id, report.date, report.views, report.category, report.title))
+            "\t".join(
+                clean(value) + ("…" if name in report.cut else "")
+                for name, value in (
+                    ("id", report.id),
+                    ("date", report.date),
+                    ("views", report.views),
+                    ("category", report.category),
+                    ("title", report.title),
+                )
+            )
         )
     shown = f"{len(reports)} of {total}" if len(reports) < total else str(total)
     noun = "report" if total == 1 else "reports"
@@ -178,15 +189,21 @@ def show(ctx: click.Context, report_id: str, as_json: bool, no_count: bool, db: 
         report = store.get(report_id)
         note = "the archive is read-only: this view was not counted"
     else:
-        report = _count_view(store, report_id)
+        try:
+            report = _count_view(store, report_id)
+        except ViewRefused as refused:
+            report, note = store.get(report_id), refused.sentence
+        else:  # the count, with every field in full
+            full = store.get_row(report.rowid) if report is not None and report.rowid is not None else None
+            report = full.counted(report.views) if full is not None and report is not None else report
     if report is None:
         raise click.ClickException(f"no report with ID {clean(report_id)!r}")
     if as_json:
-        click.echo(safe_json(asdict(report), indent=2))
+        click.echo(safe_json(report.fields(), indent=2))
     else:
         click.echo(format_report(report))
     if note:
-        click.echo(note, err=True)
+        click.echo(clean(note), err=True)
 
 
 def _count_view(store: Store, report_id: str) -> Report | None:
@@ -208,7 +225,7 @@ def format_report(report: Report) -> str:
         clean(report.title),
         " · ".join(
             [clean(report.id), clean(report.category or "no category"), clean(report.date or "no date")]
-            + [f"{report.views} view" + ("" if report.views == 1 else "s")]
+            + [clean(report.views_label)]
         ),
         "",
         clean(report.summary or "(no summary)", multiline=True),
@@ -319,3 +336,6 @@ def main() -> None:
         cli()
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as error:  # a fault in the program: its traceback to the log, one line here
+        click.echo(crash.sentence(error, crash.write_log(error)), err=True)
+        sys.exit(1)
