@@ -133,10 +133,15 @@ def typed_rows() -> list[dict]:
             }
             row[column] = value
             rows.append(row)
-    # Another program dropped the unique index and stored one ID twice.
+    # Another program dropped the unique index and stored one ID twice; and two rows with no ID.
     for n in (1, 2):
         rows.append({"id": "T-DUPLICATE", "title": f"Duplicate {n}", "category": "Typed", "date": "2020-01-02"})
+        rows.append({"id": None, "title": f"No ID {n}", "category": "Typed", "date": "2020-01-03"})
     return rows
+
+
+UNUSABLE_IDS = {"null", "blob", "empty", "long"}
+"""Kinds of ID value that cannot be copied, marked or looked up (none, binary, blank, over 1,000 characters)."""
 
 
 HUGE_TEXT = ("Ten megabytes of words in one field. " * (MB10 // 37 + 1))[:MB10]

@@ -26,6 +26,9 @@ BRIEF_LIMITS = {"id": ID_LIMIT, "title": 1000, "category": 200, "date": 100, "su
 """How much of each field the list and the detail pane read (the body: none). A report
 screen reads the rest a part at a time, so a 10 MB field never costs more than a screenful."""
 
+VIEWS_LIMIT = 100
+"""Characters of a view count stored as text that the list reads."""
+
 BINARY = "(binary data)"
 """What a BLOB stands as where text was expected."""
 
@@ -69,8 +72,11 @@ def brief_columns(prefix: str = "reports.") -> str:
     parts = [f"{prefix}rowid AS rowid"]
     for name in COLUMNS:
         limit = BRIEF_LIMITS.get(name)
-        if name == "views":
-            parts.append(f"{prefix}views AS views")
+        if name == "views":  # a count stored as text or binary data may be long too
+            parts.append(
+                f"CASE WHEN typeof({prefix}views) IN ('text', 'blob') THEN substr({prefix}views, 1, {VIEWS_LIMIT + 1})"
+                f" ELSE {prefix}views END AS views"
+            )
         elif limit is None:
             parts.append(f"NULL AS {name}")
         else:
@@ -110,7 +116,11 @@ class Report:
         values: dict[str, object] = {}
         for name in COLUMNS:
             if name == "views":
-                values[name] = as_views(raw[name])
+                views = as_views(raw[name])
+                if brief and isinstance(views, str) and len(views) > VIEWS_LIMIT:
+                    views = views[:VIEWS_LIMIT]
+                    cut.append(name)
+                values[name] = views
                 continue
             text = as_text(raw[name])
             limit = BRIEF_LIMITS.get(name)
