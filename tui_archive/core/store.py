@@ -314,6 +314,13 @@ class Store:
                 ).fetchall()
             yield from (Report.from_row(row) for row in rows)
 
+    def iter_rows(self, rowids: Iterable[int]) -> Iterator[Report]:
+        """The reports in these rows of the file, in full, in the order given; rows gone are skipped."""
+        for rowid in rowids:
+            report = self.get_row(rowid)
+            if report is not None:
+                yield report
+
 
 def _as_number(text: str) -> int | None:
     """An ID typed as text that may be stored as an integer."""

@@ -109,11 +109,20 @@ def copy_report_id(screen: Screen, report: Report | None) -> None:
     screen.notify(f"Copied {clean(report.id)} to {where}", markup=False)
 
 
-def copy_ids(screen: Screen, report_ids: list[str]) -> None:
-    """Copy several IDs, one per line, and say how many."""
-    where = copy(screen.app, "\n".join(report_ids), multiline=True)
-    noun = "ID" if len(report_ids) == 1 else "IDs"
-    screen.notify(f"Copied {len(report_ids)} marked {noun} to {where}", markup=False)
+def copy_marked(screen: Screen, reports: list[Report]) -> None:
+    """Copy the marked reports' IDs, one per line (each once), and say how many; and how many
+    marked reports have no ID that can be copied."""
+    report_ids = sorted({report.id for report in reports if not report.id_problem})
+    without = sum(1 for report in reports if report.id_problem)
+    message = ""
+    if report_ids:
+        where = copy(screen.app, "\n".join(report_ids), multiline=True)
+        noun = "ID" if len(report_ids) == 1 else "IDs"
+        message = f"Copied {len(report_ids)} marked {noun} to {where}"
+    if without:
+        noun = "report has" if without == 1 else "reports have"
+        message += ("; " if message else "Nothing copied: ") + f"{without} marked {noun} no ID that can be copied"
+    screen.notify(message, severity="warning" if without else "information", markup=False)
 
 
 def open_report_link(screen: Screen, report: Report | None) -> None:
@@ -146,7 +155,7 @@ def open_by_id(screen: Screen, store: Store, report_id: str, open_report: Callab
     run_blocking(screen, work, group="access")
 
 
-def ask_and_export(screen: Screen, store: Store, marked: list[str], listing: Listing, total: int | None) -> None:
+def ask_and_export(screen: Screen, store: Store, marked: list[Report], listing: Listing, total: int | None) -> None:
     """Ask for a format and a file, then export the marked reports, or else the whole listing."""
     if marked:
         what = f"the {len(marked)} marked report" + ("" if len(marked) == 1 else "s")
@@ -155,7 +164,8 @@ def ask_and_export(screen: Screen, store: Store, marked: list[str], listing: Lis
 
     def chosen(answer: tuple[str, Path] | None) -> None:
         if answer is not None:
-            reports = partial(store.iter_ids, marked) if marked else partial(store.iter_listing, listing)
+            rows = [report.rowid for report in marked if report.rowid is not None]
+            reports = partial(store.iter_rows, rows) if marked else partial(store.iter_listing, listing)
             export_reports(screen, reports, *answer)
 
     screen.app.push_screen(ExportScreen(what), chosen)

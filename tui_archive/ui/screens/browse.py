@@ -192,21 +192,17 @@ class BrowseScreen(Screen[None]):
     def action_toggle_mark(self) -> None:
         """Mark the highlighted report (or unmark it), then move to the next.
 
-        Marks are by ID: a report without a usable ID (none, binary, blank, too long)
-        cannot be marked, and the user is told why.
+        Marks are by row: two reports another program left with no ID (or with the
+        same one) are marked each on its own.
         """
-        report = self.table.highlighted
-        if report is not None and report.id_problem:
-            self.notify(f"Not marked: {report.id_problem}", severity="warning", markup=False)
-            return
         self.status.marked = self.table.toggle_mark()
 
     def action_unmark_all(self) -> None:
         self.status.marked = self.table.unmark_all()
 
     def action_copy_id(self) -> None:
-        if self.table.marked:
-            actions.copy_ids(self, sorted(self.table.marked))
+        if self.table.marks:
+            actions.copy_marked(self, list(self.table.marks.values()))
         else:
             actions.copy_report_id(self, self.table.highlighted)
 
@@ -219,7 +215,8 @@ class BrowseScreen(Screen[None]):
             self.app.push_screen(GotoScreen(self.table.row_count), self.table.go_to)
 
     def action_export(self) -> None:
-        actions.ask_and_export(self, self.store, sorted(self.table.marked), self.listing, self.status.total)
+        marked = sorted(self.table.marks.values(), key=lambda report: (report.id, report.rowid or 0))
+        actions.ask_and_export(self, self.store, marked, self.listing, self.status.total)
 
     def action_history(self) -> None:
         def chosen(report_id: str | None) -> None:
