@@ -82,7 +82,9 @@ def cli(ctx: click.Context, db: str | None) -> None:
     store, note = open_archive(ctx, db)
     app = ArchiveApp(store, note, History.for_user(store.path))
     app.run()
-    if app.return_code:  # an unexpected error: the app said where its log is
+    if app.crash_message is not None:  # an unexpected error: one line saying where its log is
+        click.echo(app.crash_message, err=True)
+    if app.return_code:
         ctx.exit(app.return_code)
 
 

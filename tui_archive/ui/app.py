@@ -6,7 +6,6 @@ from collections.abc import Iterable, Mapping
 from functools import partial
 from pathlib import Path
 
-from rich.text import Text
 from textual import on
 from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
@@ -75,9 +74,8 @@ class ArchiveApp(App[None]):
         if self._exception is None:  # (Pilot re-raises it, so tests see the fault)
             self._exception = error
             self._exception_event.set()
-        if self.crash_message is None:
+        if self.crash_message is None:  # (the command prints it once the terminal is restored)
             self.crash_message = crash.sentence(error, crash.write_log(error))
-            self._exit_renderables.append(Text(self.crash_message))
         self._close_messages_no_wait()
 
     async def run_action(
