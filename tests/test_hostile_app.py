@@ -17,10 +17,12 @@ from tui_archive.core.safe import clean
 from tui_archive.core.store import Store
 from tui_archive.ui.app import ArchiveApp
 from tui_archive.ui.screens.report import ReportScreen
+from tui_archive.ui.widgets.facets import FacetPanel
 from tui_archive.ui.widgets.report_table import ReportTable
 
 from .helpers import (
     assert_inert,
+    browse_screen,
     browse_status,
     notifications,
     screen_lines,
@@ -420,3 +422,35 @@ async def test_ten_megabyte_fields_show_a_screenful_and_stay_responsive(huge_arc
             await settle(pilot)
         assert app.is_running
     assert app.crash_message is None
+
+
+async def test_every_kind_of_category_can_be_chosen(typed_archive):
+    """Categories of any type (numbers, binary data, empty, 100,000 characters) are menu labels and filters."""
+    app = ArchiveApp(Store(typed_archive))
+    async with app.run_test(size=(120, 32)) as pilot:
+        await wait_for_listing(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert_inert(screen_text(app))
+        await pilot.press("escape")
+        await pilot.pause()
+        panel = app.screen.query_one(FacetPanel)
+        await pilot.press("f")
+        await settle(pilot)
+        chosen = []
+        for index in range(1, len(panel.values)):
+            panel.highlighted = index
+            value = panel.values[index]
+            await pilot.press("enter")
+            await wait_for(pilot, lambda value=value: browse_screen(app).listing.category == value)
+            await wait_for_listing(pilot)
+            assert app.screen.query_one(ReportTable).row_count >= 1, value
+            text = screen_text(app)
+            assert_inert(text)
+            assert all(len(line) <= 120 for line in text.splitlines())
+            chosen.append(value)
+            if not panel.display:
+                await pilot.press("f")
+                await settle(pilot)
+        assert b"\x00\xff\x1b[2J\x9b binary" in chosen and 42 in chosen and "Typed" in chosen
+        assert app.is_running

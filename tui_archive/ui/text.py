@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
+from ..core.model import as_text
 from ..core.safe import clean
 
 if TYPE_CHECKING:  # markdown-it loads only when a report body is shown
@@ -35,6 +36,15 @@ def safe_text(value: object, *, multiline: bool = False, style: str = "", limit:
     """
     text, cut = bounded(value, limit)
     return Text(clean(text, multiline=multiline) + ("…" if cut else ""), style=style)
+
+
+LABEL_LIMIT = 200
+"""Characters of a value shown as a label (a category in a menu, the status line)."""
+
+
+def label(value: object, *, style: str = "") -> Text:
+    """A stored value (of any type: a number, binary data) as a short inert label."""
+    return safe_text(as_text(value), style=style, limit=LABEL_LIMIT)
 
 
 def fit(value: object, width: int) -> str:

@@ -9,7 +9,7 @@ from textual.widgets import Static
 from ...core.listing import SORT_LABELS, Listing
 from ...core.safe import clean
 from ...core.views import Counted, ViewEvent, Waiting
-from ..text import safe_text
+from ..text import label, safe_text
 
 
 class StatusLine(Static):
@@ -70,7 +70,7 @@ class StatusLine(Static):
             text = Text(f"{total:,} of {self.archive_total or 0:,}")
             if listing.category is not None:
                 text.append(" in ")
-                text.append_text(safe_text(listing.category))
+                text.append_text(label(listing.category))
             if not listing.query.empty:
                 text.append(" match '")
                 text.append_text(safe_text(listing.text.strip()))
