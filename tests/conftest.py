@@ -13,8 +13,8 @@ import pytest
 from tui_archive.core.importers import import_files
 from tui_archive.core.store import Store
 
-from .helpers import COMMITTED_ARCHIVE, SEED_PAGE, Served, make_store
-from .samples import HOSTILE, HOSTILE_NAME, LANGUAGE_REPORTS, big_reports
+from .helpers import COMMITTED_ARCHIVE, SEED_PAGE, Served, make_store, write_foreign_archive
+from .samples import HOSTILE, HOSTILE_NAME, LANGUAGE_REPORTS, big_reports, huge_rows, typed_rows
 
 
 @pytest.fixture
@@ -132,3 +132,23 @@ def served(tmp_path: Path, archive_path: Path):
     server = Served(tmp_path, db)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def typed_template(tmp_path_factory) -> Path:
+    """Rows another program wrote: every kind of SQLite value in every column (built once)."""
+    return write_foreign_archive(tmp_path_factory.mktemp("typed") / "typed.db", typed_rows())
+
+
+@pytest.fixture
+def typed_archive(tmp_path: Path, typed_template: Path) -> Path:
+    """A copy of the typed rows' archive, safe to write to."""
+    path = tmp_path / "typed.db"
+    shutil.copyfile(typed_template, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def huge_archive(tmp_path_factory) -> Path:
+    """A 10 MB value in each column, one row each (about 200 MB; one per test module)."""
+    return write_foreign_archive(tmp_path_factory.mktemp("huge") / "huge.db", huge_rows())

@@ -302,3 +302,24 @@ async def typed_slowly(pilot, *keys: str) -> None:
         await pilot.press(key)
         await wait_for(pilot, lambda: listing_ready(pilot.app) and not pilot.app.keys_waiting, what="the key's results")
         await settle(pilot)
+
+
+def write_foreign_archive(path: Path, rows: Iterable[dict]) -> Path:
+    """An archive another program wrote: an untyped ``reports`` table, adopted by the app, then
+    ``rows`` inserted with plain sqlite3 (any type in any column, the unique ID index dropped)."""
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE reports (id, title, category, date, views, summary, body, url)")
+    conn.commit()
+    conn.close()
+    Store(path).close()  # adopted: full-text index, triggers, sort indexes
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DROP INDEX IF EXISTS idx_reports_id")
+        for row in rows:
+            conn.execute(
+                "INSERT INTO reports (id, title, category, date, views, summary, body, url)"
+                " VALUES (:id, :title, :category, :date, :views, :summary, :body, :url)",
+                {key: row.get(key) for key in ("id", "title", "category", "date", "views", "summary", "body", "url")},
+            )
+    conn.close()
+    return path

@@ -93,3 +93,74 @@ def big_reports(n: int = BIG) -> Iterator[dict]:
             "views": i % 101,
             "summary": "the market " + ("rareword " if i % 5000 == 0 else "") + METALS[(i * 7) % 8],
         }
+
+
+# -- values of every SQLite type in every column, as other programs write them (test_hostile*.py) ----
+
+MB10 = 10 * 1024 * 1024
+TYPED_VALUES: dict[str, object] = {
+    "null": None,
+    "integer": 42,
+    "min-integer": -(2**63),
+    "max-integer": 2**63 - 1,
+    "real": 1.5,
+    "infinity": float("inf"),
+    "empty": "",
+    "text": "Clip" + OSC52 + "[b]x[/b]" + RLO,
+    "blob": b"\x00\xff\x1b[2J\x9b binary",
+    "long": "long text " * 10_000 + "END",  # 100,003 characters
+}
+"""One value of each kind another program can store; ``huge_rows`` has 10 MB ones."""
+
+TYPED_COLUMNS = ("id", "title", "category", "date", "views", "summary", "body", "url")
+
+
+def typed_rows() -> list[dict]:
+    """One row for each (column, kind of value) pair; the other fields are ordinary."""
+    rows = []
+    for column in TYPED_COLUMNS:
+        for kind, value in TYPED_VALUES.items():
+            name = f"T-{column}-{kind}"
+            row = {
+                "id": name,
+                "title": f"Typed {column} {kind}",
+                "category": "Typed",
+                "date": "2020-01-01",
+                "views": 0,
+                "summary": f"summary of {name}",
+                "body": f"body of {name}",
+                "url": f"https://example.com/{name}",
+            }
+            row[column] = value
+            rows.append(row)
+    # Another program dropped the unique index and stored one ID twice; and two rows with no ID.
+    for n in (1, 2):
+        rows.append({"id": "T-DUPLICATE", "title": f"Duplicate {n}", "category": "Typed", "date": "2020-01-02"})
+        rows.append({"id": None, "title": f"No ID {n}", "category": "Typed", "date": "2020-01-03"})
+    return rows
+
+
+UNUSABLE_IDS = {"null", "blob", "empty", "long"}
+"""Kinds of ID value that cannot be copied, marked or looked up (none, binary, blank, over 1,000 characters)."""
+
+
+HUGE_TEXT = ("Ten megabytes of words in one field. " * (MB10 // 37 + 1))[:MB10]
+
+
+def huge_rows() -> list[dict]:
+    """A 10 MB value in each column, one row each."""
+    rows = []
+    for column in TYPED_COLUMNS:
+        row = {
+            "id": f"HUGE-{column}",
+            "title": f"Huge {column}",
+            "category": "Huge",
+            "date": "2021-01-01",
+            "views": 0,
+            "summary": f"summary of HUGE-{column}",
+            "body": "short body",
+            "url": "https://example.com/huge",
+        }
+        row[column] = HUGE_TEXT + f" END-OF-{column}"
+        rows.append(row)
+    return rows

@@ -80,7 +80,7 @@ async def run(archive: Path, keys: list[str], *, fast: bool, monkeypatch) -> dic
         app = ArchiveApp(store)
         views: list[Future] = []
         count = app.views.count
-        monkeypatch.setattr(app.views, "count", lambda report_id: views.append(count(report_id)) or views[-1])
+        monkeypatch.setattr(app.views, "count", lambda *request: views.append(count(*request)) or views[-1])
         async with app.run_test(size=(120, 32)) as pilot:
             await wait_for(pilot, lambda: listing_ready(app), what="the first listing")
             await settle(pilot)

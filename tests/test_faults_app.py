@@ -108,7 +108,7 @@ async def test_view_given_up_after_the_retry_period(archive_path: Path, monkeypa
 
 
 async def test_disk_full_while_counting_a_view(store: Store, monkeypatch):
-    def full(report_id):  # as the store raises it, from SQLite's error
+    def full(report_id, rowid=None):  # as the store raises it, from SQLite's error
         raise from_sqlite(sqlite3.OperationalError("database or disk is full"), store.path)
 
     monkeypatch.setattr(store, "access", full)

@@ -17,14 +17,13 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import asdict
 from typing import Any, TypeVar
 
 import click
 
 from . import __version__
-from .core import export
-from .core.errors import ArchiveError
+from .core import crash, export
+from .core.errors import ArchiveError, ViewRefused
 from .core.export import FORMATS
 from .core.importers import ImportFailed, import_files
 from .core.listing import RELEVANCE, SORTS, Listing
@@ -93,7 +92,12 @@ def cli(ctx: click.Context, db: str | None) -> None:
     from .ui.app import ArchiveApp  # Textual loads only for the app itself
 
     store, note = open_archive(ctx, db)
-    ArchiveApp(store, note, History.for_user(store.path)).run()
+    app = ArchiveApp(store, note, History.for_user(store.path))
+    app.run()
+    if app.crash_message is not None:  # an unexpected error: one line saying where its log is
+        click.echo(app.crash_message, err=True)
+    if app.return_code:
+        ctx.exit(app.return_code)
 
 
 def _require_utf8_terminal() -> None:
@@ -209,13 +213,34 @@ def search(
     printed = 0
     for report in reports:
         click.echo(
-            "\t".join(clean(value) for value in (report.id, report.date, report.views, report.category, report.title))
+            "\t".join(
+                _cell(value, name in report.cut)
+                for name, value in (
+                    ("id", report.id),
+                    ("date", report.date),
+                    ("views", report.views),
+                    ("category", report.category),
+                    ("title", report.title),
+                )
+            )
         )
         printed += 1
     total = store.count(listing)
     shown = f"{printed} of {total}" if printed < total else str(total)
     noun = "report" if total == 1 else "reports"
     click.echo(f"{shown} {noun}", err=True)
+
+
+def _cell(value: object, cut: bool) -> str:
+    """A field in the text listing: inert, on one line, and a bounded prefix of a long value."""
+    text = clean(value)
+    if cut or len(text) > TEXT_CELL:
+        return text[:TEXT_CELL] + "…"
+    return text
+
+
+TEXT_CELL = 1000
+"""The most characters of one field the text listing prints (a 10 MB title is not printed whole)."""
 
 
 @cli.command()
@@ -237,15 +262,21 @@ def show(ctx: click.Context, report_id: str, as_json: bool, no_count: bool, db: 
         report = store.get(report_id)
         note = "the archive is read-only: this view was not counted"
     else:
-        report = _count_view(store, report_id)
+        try:
+            report = _count_view(store, report_id)
+        except ViewRefused as refused:
+            report, note = store.get(report_id), refused.sentence
+        else:  # the count, with every field in full
+            full = store.get_row(report.rowid) if report is not None and report.rowid is not None else None
+            report = full.counted(report.views) if full is not None and report is not None else report
     if report is None:
         raise click.ClickException(f"no report with ID {clean(report_id)!r}")
     if as_json:
-        click.echo(safe_json(asdict(report), indent=2))
+        click.echo(safe_json(report.fields(), indent=2))
     else:
         click.echo(format_report(report))
     if note:
-        click.echo(note, err=True)
+        click.echo(clean(note), err=True)
 
 
 BUSY_NOTE_AFTER = 1.0
@@ -283,7 +314,7 @@ def format_report(report: Report) -> str:
         clean(report.title),
         " · ".join(
             [clean(report.id), clean(report.category or "no category"), clean(report.date or "no date")]
-            + [f"{report.views} view" + ("" if report.views == 1 else "s")]
+            + [clean(report.views_label)]
         ),
         "",
         clean(report.summary or "(no summary)", multiline=True),
@@ -475,3 +506,6 @@ def main() -> None:
         cli()
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as error:  # a fault in the program: its traceback to the log, one line here
+        click.echo(crash.sentence(error, crash.write_log(error)), err=True)
+        sys.exit(1)

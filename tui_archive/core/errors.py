@@ -58,6 +58,12 @@ class ArchiveFull(ArchiveError):
     """No room left on the disk for a write."""
 
 
+class ViewRefused(ArchiveError):
+    """A view that cannot be counted: the count is at its maximum, or is not a whole number."""
+
+    severity = "warning"
+
+
 class Interrupted(ArchiveError):
     """A read was cancelled (a newer search superseded it); nobody needs to be told."""
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import asdict
 from pathlib import Path
 from typing import TextIO, cast
 
@@ -125,7 +124,7 @@ def _json(reports: Iterable[Report], out: TextIO) -> int:
     out.write("[")
     for report in reports:
         out.write(",\n  " if count else "\n  ")
-        out.write(safe_json(asdict(report)))
+        out.write(safe_json(report.fields()))
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count

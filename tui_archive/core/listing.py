@@ -27,7 +27,7 @@ from functools import cached_property
 from typing import Any
 
 from .errors import Interrupted
-from .model import Category, Report
+from .model import Category, Report, brief_columns, full_columns
 from .query import Query, parse_query
 from .schema import NATURAL_ID_NUMBER, NATURAL_ID_PREFIX
 
@@ -182,6 +182,14 @@ class Reader:
         self.conn: sqlite3.Connection | None = None
         self._interrupted = False
         self._conn_lock = threading.Lock()
+        self._brief = False
+
+    @property
+    def _columns(self) -> str:
+        return brief_columns() if self._brief else full_columns()
+
+    def _reports(self, rows: list[sqlite3.Row]) -> list[Report]:
+        return [Report.from_row(row, brief=self._brief) for row in rows]
 
     def interrupt(self) -> None:
         self._interrupted = True
@@ -252,10 +260,16 @@ class Reader:
         )
         return [Category(row["name"], row["n"]) for row in self._all(sql, params)]
 
-    def window(self, listing: Listing, offset: int, limit: int, total: int | None = None) -> list[Report]:
-        """``limit`` reports from ``offset``; with ``total`` known, windows past the middle read backwards."""
+    def window(
+        self, listing: Listing, offset: int, limit: int, total: int | None = None, *, brief: bool = False
+    ) -> list[Report]:
+        """``limit`` reports from ``offset``; with ``total`` known, windows past the middle read backwards.
+
+        ``brief`` (for the list on screen) reads a bounded prefix of each field and no body.
+        """
         if limit <= 0:
             return []
+        self._brief = brief
         sort = listing.effective_sort
         if sort == RELEVANCE:
             return self._relevance_window(listing, offset, limit)
@@ -270,7 +284,7 @@ class Reader:
 
     def _sorted_window(self, listing: Listing, sort: str, descending: bool, offset: int, limit: int) -> list[Report]:
         sql, params = self._sorted_select(listing, sort, descending)
-        return [Report.from_row(row) for row in self._all(f"{sql} LIMIT ? OFFSET ?", [*params, limit, offset])]
+        return self._reports(self._all(f"{sql} LIMIT ? OFFSET ?", [*params, limit, offset]))
 
     def _sorted_select(self, listing: Listing, sort: str, descending: bool) -> tuple[str, list[Any]]:
         """The whole listing in a sort's order, as one SELECT (windows add LIMIT and OFFSET)."""
@@ -279,14 +293,14 @@ class Reader:
         if listing.match is not None and "*" not in listing.match and self._dense(listing):
             from_where, params = _from_where(listing, with_match=False)
             sql = (
-                f"SELECT reports.* {from_where} AND EXISTS (SELECT 1 FROM reports_fts"
+                f"SELECT {self._columns} {from_where} AND EXISTS (SELECT 1 FROM reports_fts"
                 " WHERE reports_fts MATCH ? AND reports_fts.rowid = reports.rowid)"
                 f" {order}"
             )
             params.append(listing.match)
         else:
             from_where, params = _from_where(listing)
-            sql = f"SELECT reports.* {from_where} {order}"
+            sql = f"SELECT {self._columns} {from_where} {order}"
         return sql, params
 
     def stream(self, listing: Listing, offset: int = 0, chunk: int = 500) -> Generator[Report, None, None]:
@@ -299,6 +313,7 @@ class Reader:
         the archive as it was at one moment, whatever other sessions write.
         """
         assert self.conn is not None, "use the session in a with block"
+        self._brief = False  # an export has every field in full
         sort = listing.effective_sort
         if sort == RELEVANCE:
             parts = self._relevance_parts(listing)
@@ -338,15 +353,15 @@ class Reader:
             sql, ranked_params = self._ranked(listing)
             rows = self._all(f"{sql} LIMIT ? OFFSET ?", [*ranked_params, limit, offset])
             if len(rows) == limit or len(rows) + offset < RELEVANCE_CANDIDATES:
-                return [Report.from_row(row) for row in rows]
+                return self._reports(rows)
         # Past the ranked candidates: the older matches, newest first.
         older = self._older(listing)
         if older is None:
-            return [Report.from_row(row) for row in rows]
+            return self._reports(rows)
         sql, older_params = older
         rest_offset = max(0, offset - RELEVANCE_CANDIDATES)
         more = self._all(f"{sql} LIMIT ? OFFSET ?", [*older_params, limit - len(rows), rest_offset])
-        return [Report.from_row(row) for row in [*rows, *more]]
+        return self._reports([*rows, *more])
 
     def _ranked(self, listing: Listing) -> tuple[str, list[Any]]:
         """The newest RELEVANCE_CANDIDATES matches, best match first (windows add LIMIT and OFFSET)."""
@@ -358,7 +373,7 @@ class Reader:
         # rank is bm25: lower is better. reverse puts the weakest matches first.
         direction = "DESC" if listing.reverse else "ASC"
         sql = (
-            f"SELECT reports.* FROM ({candidates}) JOIN reports ON reports.rowid = hit"
+            f"SELECT {self._columns} FROM ({candidates}) JOIN reports ON reports.rowid = hit"
             f" ORDER BY score {direction}, reports.id"
         )
         return sql, [*params, RELEVANCE_CANDIDATES]
@@ -372,7 +387,7 @@ class Reader:
         )
         if not oldest:
             return None
-        sql = f"SELECT reports.* {from_where} AND reports_fts.rowid < ? ORDER BY reports_fts.rowid DESC"
+        sql = f"SELECT {self._columns} {from_where} AND reports_fts.rowid < ? ORDER BY reports_fts.rowid DESC"
         return sql, [*params, oldest[0][0]]
 
     def _relevance_parts(self, listing: Listing) -> list[tuple[str, list[Any]]]:

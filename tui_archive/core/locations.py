@@ -29,6 +29,16 @@ def user_archive() -> Path:
     return data_dir() / "archive.db"
 
 
+def log_dir() -> Path:
+    """The user's log directory (``~/.local/state/tui-archive/log`` on Linux)."""
+    return Path(platformdirs.user_log_dir(APP_NAME))
+
+
+def crash_log() -> Path:
+    """Where an unexpected error's traceback is written, instead of on the terminal."""
+    return log_dir() / "crash.log"
+
+
 def history_file() -> Path:
     """The per-user list of recently opened reports, for every archive."""
     return data_dir() / "history.json"

@@ -202,7 +202,9 @@ def _check(conn: sqlite3.Connection) -> Findings:
     found.missing_columns = [name for name in COLUMNS if name not in columns]
     found.no_meta = objects.get("archive_meta", (None, None))[0] != "table"
     if columns["id"][5] != 1 or sum(1 for row in columns.values() if row[5]) != 1:  # id is not the primary key
-        found.id_not_unique = not _unique_index_on_id(conn)
+        # IDs another program stored twice are browsed as they are (marks and views go by row); only
+        # an index that can be made is made again.
+        found.id_not_unique = not _unique_index_on_id(conn) and _duplicate_id(conn) is None
     found.missing_triggers = [
         name
         for name, sql in TRIGGER_SQL.items()
@@ -263,12 +265,6 @@ def repair(conn: sqlite3.Connection, found: Findings, progress: Progress | None 
         kind = "INTEGER NOT NULL DEFAULT 0" if column == "views" else "TEXT"
         conn.execute(f"ALTER TABLE reports ADD COLUMN [{column}] {kind}")
     if found.id_not_unique:
-        duplicate = conn.execute("SELECT id FROM reports GROUP BY id HAVING count(*) > 1 LIMIT 1").fetchone()
-        if duplicate is not None:
-            raise ArchiveBroken(
-                f"its reports table has the ID {str(duplicate[0])[:80]!r} more than once:"
-                " remove the duplicates (sqlite-utils or sqlite3), then open it again"
-            )
         conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS idx_reports_id ON reports (id)")
     if found.fts in ("missing", "changed"):
         make_fts(conn)
@@ -277,6 +273,12 @@ def repair(conn: sqlite3.Connection, found: Findings, progress: Progress | None 
         rebuild_fts(conn, progress)
     for name in found.missing_indexes:
         conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {INDEXES[name]}")
+
+
+def _duplicate_id(conn: sqlite3.Connection) -> object:
+    """An ID stored more than once, if any (NULLs are not IDs, and may be many)."""
+    row = conn.execute("SELECT id FROM reports WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1 LIMIT 1").fetchone()
+    return None if row is None else row[0]
 
 
 def make_fts(conn: sqlite3.Connection) -> None:

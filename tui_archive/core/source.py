@@ -33,7 +33,10 @@ class Opening:
 
 
 class ListingSource:
-    """Reads one listing; each call blocks, so the UI calls it from a worker thread."""
+    """Reads one listing; each call blocks, so the UI calls it from a worker thread.
+
+    Rows are brief (:func:`~.model.brief_columns`): a bounded prefix of each field, no body.
+    """
 
     def __init__(self, store: Store, listing: Listing) -> None:
         self.store = store
@@ -48,7 +51,7 @@ class ListingSource:
 
     def first_page(self, limit: int) -> list[Report]:
         with self._session as session:
-            return session.window(self.listing, 0, limit)
+            return session.window(self.listing, 0, limit, brief=True)
 
     def opening(self, limit: int, keep: object = None) -> Opening:
         """The page holding the report with ID ``keep`` if it is listed, the cursor on it; else the first page."""
@@ -80,4 +83,4 @@ class ListingSource:
         return Counts(total, archive_total, categories)
 
     def window(self, offset: int, limit: int) -> list[Report]:
-        return self.store.window(self.listing, offset, limit, total=self.total)
+        return self.store.window(self.listing, offset, limit, total=self.total, brief=True)

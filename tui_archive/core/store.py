@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .errors import ArchiveReadOnly, NoArchive, NotAnArchive, from_os, from_sqlite
+from .errors import ArchiveReadOnly, NoArchive, NotAnArchive, ViewRefused, from_os, from_sqlite
 from .listing import Listing, Reader
-from .model import Category, Report
+from .model import BINARY, MAX_VIEWS, Category, Report, brief_columns, full_columns
 from .writer import Writer
 
 DEFAULT_NAME = "Report Archive"
@@ -197,10 +197,12 @@ class Store:
         with self.session() as session:
             return session.count(listing or Listing())
 
-    def window(self, listing: Listing, offset: int, limit: int, total: int | None = None) -> list[Report]:
-        """``limit`` reports of the listing from ``offset``, in its order."""
+    def window(
+        self, listing: Listing, offset: int, limit: int, total: int | None = None, *, brief: bool = False
+    ) -> list[Report]:
+        """``limit`` reports of the listing from ``offset``, in its order (``brief``: as the list shows them)."""
         with self.session() as session:
-            return session.window(listing, offset, limit, total)
+            return session.window(listing, offset, limit, total, brief=brief)
 
     def categories(self, listing: Listing | None = None) -> list[Category]:
         """Each category in the listing (ignoring its own category filter) with its count."""
@@ -210,23 +212,79 @@ class Store:
     # -- single reports --------------------------------------------------------
 
     def get(self, report_id: str) -> Report | None:
+        """The report with this ID, in full (the first, should another program have stored it twice).
+
+        An ID shown as a number may be stored as one (a table another program made
+        without types): that is looked for too.
+        """
         with self.connection() as conn:
-            row = conn.execute("SELECT * FROM reports WHERE id = ?", [report_id]).fetchone()
+            row = conn.execute(f"SELECT {full_columns()} FROM reports WHERE id = ?", [report_id]).fetchone()
+            number = _as_number(report_id)
+            if row is None and number is not None:
+                row = conn.execute(f"SELECT {full_columns()} FROM reports WHERE id = ?", [number]).fetchone()
         return Report.from_row(row) if row else None
 
-    def access(self, report_id: str) -> Report | None:
-        """Count one view of a report and return it as it now stands.
+    def get_row(self, rowid: int, *, brief: bool = False) -> Report | None:
+        """The report in this row of the file (``brief``: as the list shows it)."""
+        columns = brief_columns() if brief else full_columns()
+        with self.connection() as conn:
+            row = conn.execute(f"SELECT {columns} FROM reports WHERE rowid = ?", [rowid]).fetchone()
+        return Report.from_row(row, brief=brief) if row else None
+
+    def text_part(self, rowid: int, column: str, start: int, size: int) -> tuple[str | None, int]:
+        """``size`` characters of a text field from ``start`` (0-based), and its whole length.
+
+        The report screen reads a long summary or body this way, a part at a time.
+        """
+        if column not in ("title", "summary", "body", "url"):
+            raise ValueError(f"not a text field: {column}")
+        with self.connection() as conn:
+            row = conn.execute(
+                f"SELECT typeof({column}), substr({column}, ?, ?), length({column}) FROM reports WHERE rowid = ?",
+                [start + 1, size, rowid],
+            ).fetchone()
+        if row is None or row[0] == "null":
+            return None, 0
+        if row[0] == "blob":
+            return BINARY, len(BINARY)
+        return str(row[1]), int(row[2])
+
+    def access(self, report_id: str, rowid: int | None = None) -> Report | None:
+        """Count one view of a report and return it as the list shows it (None: no such report).
 
         One UPDATE ... RETURNING: the increment happens inside SQLite, so no
         view is lost when several sessions access the same report at once.
+        ``rowid`` names the very row (whatever its ID: none, binary, or one
+        another program stored twice); else the report with ``report_id``.
+        A count at its maximum (2**63 - 1) stays there, and one another program
+        stored as something other than a whole number is left as it is: both
+        raise :class:`~.errors.ViewRefused`. An empty count starts from 0.
         The app and the CLI count views through :class:`~.views.ViewCounter`.
         """
         self._check_writable()
+        if rowid is None:
+            found = self.get(report_id)
+            if found is None or found.rowid is None:
+                return None
+            rowid = found.rowid
         with self.connection() as conn:
             rows = conn.execute(
-                "UPDATE reports SET views = coalesce(views, 0) + 1 WHERE id = ? RETURNING *", [report_id]
+                "UPDATE reports SET views = coalesce(views, 0) + 1 WHERE rowid = ?"
+                " AND (views IS NULL OR (typeof(views) = 'integer' AND views < ?))"
+                f" RETURNING {brief_columns('')}",
+                [rowid, MAX_VIEWS],
             ).fetchall()
-        return Report.from_row(rows[0]) if rows else None
+            if rows:
+                return Report.from_row(rows[0], brief=True)
+            row = conn.execute(f"SELECT {brief_columns()} FROM reports WHERE rowid = ?", [rowid]).fetchone()
+        if row is None:
+            return None
+        report = Report.from_row(row, brief=True)
+        if report.views == MAX_VIEWS:
+            reason = f"{report.views_label}, the most the archive can count"
+        else:
+            reason = f"its view count is not a whole number ({report.views_label})"
+        raise ViewRefused(f"view not counted: {reason}")
 
     # -- writing ---------------------------------------------------------------
 
@@ -273,13 +331,21 @@ class Store:
 
     def iter_ids(self, report_ids: Iterable[str]) -> Iterator[Report]:
         """The reports with these IDs, in the order given, as the archive was when the first is read;
-        IDs no longer in the archive are skipped."""
+        IDs no longer in the archive are skipped, and an ID another program stored twice gives both reports."""
         with self.session() as session, _snapshot(session):
             assert session.conn is not None
             for report_id in report_ids:
-                row = session.conn.execute("SELECT * FROM reports WHERE id = ?", [report_id]).fetchone()
-                if row is not None:
-                    yield Report.from_row(row)
+                rows = session.conn.execute(
+                    f"SELECT {full_columns()} FROM reports WHERE id = ? ORDER BY rowid", [report_id]
+                ).fetchall()
+                yield from (Report.from_row(row) for row in rows)
+
+    def iter_rows(self, rowids: Iterable[int]) -> Iterator[Report]:
+        """The reports in these rows of the file, in full, in the order given; rows gone are skipped."""
+        for rowid in rowids:
+            report = self.get_row(rowid)
+            if report is not None:
+                yield report
 
 
 @contextmanager
@@ -315,6 +381,15 @@ def _refuse_non_archive_file(path: Path, create: bool) -> None:
             f" (tui-archive import --db {path} FILE)",
             path=path,
         )
+
+
+def _as_number(text: str) -> int | None:
+    """An ID typed as text that may be stored as an integer."""
+    try:
+        number = int(text) if text.strip().lstrip("-").isdigit() else None
+    except ValueError:
+        return None
+    return number if number is not None and -(2**63) <= number < 2**63 else None
 
 
 class Session(Reader):

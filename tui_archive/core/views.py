@@ -45,6 +45,8 @@ class NotCounted:
 
     report_id: str
     error: ArchiveError
+    fault: Exception | None = None
+    """Not a problem with the archive but a fault in the program (the app ends on it)."""
 
 
 ViewEvent = Counted | Waiting | NotCounted
@@ -53,6 +55,7 @@ ViewEvent = Counted | Waiting | NotCounted
 @dataclass
 class _Request:
     report_id: str
+    rowid: int | None
     future: Future[Report | None]
 
 
@@ -76,9 +79,12 @@ class ViewCounter:
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
 
-    def count(self, report_id: str) -> Future[Report | None]:
-        """Queue one view; the future gives the report as it now stands (None: no such report)."""
-        request = _Request(report_id, Future())
+    def count(self, report_id: str, rowid: int | None = None) -> Future[Report | None]:
+        """Queue one view; the future gives the report as it now stands (None: no such report).
+
+        ``rowid`` names the very row counted (see :meth:`Store.access`).
+        """
+        request = _Request(report_id, rowid, Future())
         if self._stopping.is_set():
             self._closed(request)
             return request.future
@@ -119,7 +125,7 @@ class ViewCounter:
         waited = False
         while True:
             try:
-                report = self.store.access(request.report_id)
+                report = self.store.access(request.report_id, request.rowid)
             except ArchiveBusy as error:
                 if time.monotonic() > deadline or self._stopping.is_set():
                     self._give_up(request, error)
@@ -131,6 +137,11 @@ class ViewCounter:
                 continue
             except ArchiveError as error:
                 self._give_up(request, error)
+                return
+            except Exception as error:  # a fault: the view is given up, never left waiting forever
+                request.future.set_exception(error)
+                failure = ArchiveError("view not counted: an unexpected error")
+                self._tell(NotCounted(request.report_id, failure, fault=error))
                 return
             request.future.set_result(report)
             if report is not None:

@@ -21,7 +21,7 @@ from textual.screen import Screen
 
 from ..core import export
 from ..core.listing import Listing
-from ..core.model import Report
+from ..core.model import BINARY, BRIEF_LIMITS, Report
 from ..core.safe import clean, has_controls, reveal
 from ..core.store import Store
 from .screens.export import ExportScreen
@@ -108,6 +108,9 @@ def copy_report_id(screen: Screen, report: Report | None) -> None:
     if report is None:
         screen.notify("No report highlighted", severity="warning")
         return
+    if report.id_problem:
+        screen.notify(f"Not copied: {report.id_problem}", severity="warning", markup=False)
+        return
     if has_controls(report.id):
         screen.notify(f"Not copied: the ID {reveal(report.id)} has {CONTROLS}", severity="warning", markup=False)
         return
@@ -115,28 +118,45 @@ def copy_report_id(screen: Screen, report: Report | None) -> None:
     screen.notify(f"Copied {clean(report.id)} to {where}", markup=False)
 
 
-def copy_ids(screen: Screen, report_ids: list[str]) -> None:
-    """Copy several IDs, one per line, and say how many; an ID with control characters is left out, and named."""
-    good = [report_id for report_id in report_ids if not has_controls(report_id)]
-    bad = [reveal(report_id) for report_id in report_ids if has_controls(report_id)]
+def copy_marked(screen: Screen, reports: list[Report]) -> None:
+    """Copy the marked reports' IDs, one per line (each once), and say how many.
+
+    A marked report with no ID that can be copied (none, binary...) is counted
+    and said; an ID with control characters is left out, and named.
+    """
+    usable = sorted({report.id for report in reports if not report.id_problem})
+    without = sum(1 for report in reports if report.id_problem)
+    good = [report_id for report_id in usable if not has_controls(report_id)]
+    bad = [reveal(report_id) for report_id in usable if has_controls(report_id)]
     named = ", ".join(bad[:3]) + (f" and {len(bad) - 3} more" if len(bad) > 3 else "")
+    problems = []
+    if without:
+        noun = "report has" if without == 1 else "reports have"
+        problems.append(f"{without} marked {noun} no ID that can be copied")
     if not good:
-        noun = "its ID has" if len(bad) == 1 else "their IDs have"
-        screen.notify(f"Not copied: {named}: {noun} {CONTROLS}", severity="warning", markup=False)
+        if bad:
+            problems.insert(0, f"{named}: {'its ID has' if len(bad) == 1 else 'their IDs have'} {CONTROLS}")
+        screen.notify("Not copied: " + "; ".join(problems), severity="warning", markup=False)
         return
+    if bad:
+        problems.insert(0, f"left out {named}, with {CONTROLS}")
     where = copy(screen.app, good)
     noun = "ID" if len(good) == 1 else "IDs"
-    message = f"Copied {len(good)} marked {noun} to {where}"
-    if bad:
-        screen.notify(f"{message}; left out {named}, with {CONTROLS}", severity="warning", markup=False)
-    else:
-        screen.notify(message, markup=False)
+    message = "; ".join([f"Copied {len(good)} marked {noun} to {where}", *problems])
+    screen.notify(message, severity="warning" if problems else "information", markup=False)
 
 
 def open_report_link(screen: Screen, report: Report | None) -> None:
     """Open a report's link in a browser, or copy it where there is none, and say which."""
     if report is None:
         screen.notify("No report highlighted", severity="warning")
+        return
+    if "url" in report.cut or (report.url is not None and len(report.url) > BRIEF_LIMITS["url"]):
+        limit = BRIEF_LIMITS["url"]
+        screen.notify(f"This report's link is over {limit:,} characters long: not opened", severity="warning")
+        return
+    if report.url == BINARY:
+        screen.notify("This report's link is binary data, not a web address: not opened", severity="warning")
         return
     message, severity = open_link(screen.app, report.url)
     screen.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
@@ -156,7 +176,7 @@ def open_by_id(screen: Screen, store: Store, report_id: str, open_report: Callab
     run_blocking(screen, work, group="access")
 
 
-def ask_and_export(screen: Screen, store: Store, marked: list[str], listing: Listing, total: int | None) -> None:
+def ask_and_export(screen: Screen, store: Store, marked: list[Report], listing: Listing, total: int | None) -> None:
     """Ask for a format and a file, then export the marked reports, or else the whole listing.
 
     Served to a browser, only the format is asked and the export is the browser's
@@ -173,7 +193,8 @@ def ask_and_export(screen: Screen, store: Store, marked: list[str], listing: Lis
         if answer is None:
             return
         fmt, path = answer
-        reports = partial(store.iter_ids, marked) if marked else partial(store.iter_listing, listing)
+        rows = [report.rowid for report in marked if report.rowid is not None]
+        reports = partial(store.iter_rows, rows) if marked else partial(store.iter_listing, listing)
         if path is None or screen.app.is_web:
             download_reports(screen, reports, fmt)
         else:

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import partial
 from pathlib import Path
 
 from textual import on
+from textual.actions import ActionParseResult
 from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.events import DeliveryFailed
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from ..core import crash
 from ..core.errors import ArchiveError, Interrupted
 from ..core.history import History
 from ..core.safe import clean
 from ..core.store import Store
-from ..core.views import ViewCounter, ViewEvent
+from ..core.views import NotCounted, ViewCounter, ViewEvent
 from .keys import OneKeyAtATime
 from .messages import ViewHeard
 from .screens.browse import BrowseScreen
@@ -51,6 +54,8 @@ class ArchiveApp(OneKeyAtATime):
         self.history = history if history is not None else History(store.path)  # in memory
         self.views = ViewCounter(store, self._view_event)
         """The one writer of views; what it does is posted back as :class:`ViewHeard`."""
+        self.crash_message: str | None = None
+        """The line said on leaving, after an unexpected error (see :meth:`_handle_exception`)."""
 
     def on_mount(self) -> None:
         self.sub_title = clean(self.store.path.name)
@@ -66,6 +71,29 @@ class ArchiveApp(OneKeyAtATime):
     def on_unmount(self) -> None:
         self.views.close()
 
+    def _handle_exception(self, error: Exception) -> None:
+        """A fault in the app: the traceback goes to the crash log, and the app ends with status 1
+        and one line on the terminal saying where the log is (Textual would print the traceback)."""
+        self._return_code = 1
+        if self._exception is None:  # (Pilot re-raises it, so tests see the fault)
+            self._exception = error
+            self._exception_event.set()
+        if self.crash_message is None:  # (the command prints it once the terminal is restored)
+            self.crash_message = crash.sentence(error, crash.write_log(error))
+        self._close_messages_no_wait()
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Keys and palette commands run here. Once quitting, keys typed after ``q`` (``qe`` typed
+        quickly) do nothing: a screen opened while the app closes would have no widgets."""
+        if self._exit:
+            return False
+        return await super().run_action(action, default_namespace, namespaces)
+
     def _view_event(self, event: ViewEvent) -> None:
         """From the view counter's thread."""
         self.post_message(ViewHeard(event))
@@ -73,6 +101,9 @@ class ArchiveApp(OneKeyAtATime):
     @on(ViewHeard)
     def _view_heard(self, message: ViewHeard) -> None:
         """Every screen shows the change it holds (the list's row and status, an open report)."""
+        if isinstance(message.event, NotCounted) and message.event.fault is not None:
+            self._handle_exception(message.event.fault)
+            return
         for screen in self.screen_stack:
             screen.post_message(ViewHeard(message.event))
 
@@ -121,23 +152,34 @@ class ArchiveApp(OneKeyAtATime):
         )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette offers the same actions as the keys of the current screen, run as the keys run them."""
+        """The palette offers the same actions as the keys of the current screen, run as the keys run them.
+
+        Each command offered works where it is offered: one Quit, no Help on the help
+        screen (nor on the error screen, where the list's keys do not apply), and a
+        command whose screen has gone by the time it runs does nothing.
+        """
         yield from super().get_system_commands(screen)
         seen: set[str] = set()
-        owners: list[object] = [screen]
+        owners: list[DOMNode] = [screen]
         if isinstance(screen, BrowseScreen):
             owners.append(screen.table)
         for owner in owners:
             for binding in getattr(type(owner), "BINDINGS", []):
                 if not isinstance(binding, Binding) or not binding.description:
                     continue
-                if binding.action.split(".")[-1] in {"quit", "command_palette"} or binding.description in seen:
+                if binding.action in {"quit", "app.quit", "command_palette"} or binding.description in seen:
                     continue
                 seen.add(binding.description)
                 key = binding.key.split(",")[0]
                 yield SystemCommand(
                     binding.description,
                     f"key: {self.get_key_display(Binding(key, binding.action))}",
-                    partial(self.run_action, binding.action, owner),  # type: ignore[arg-type]
+                    partial(self._run_command, binding.action, owner, screen),
                 )
-        yield SystemCommand("Help", "key: ?  every key and the search syntax", self.action_help)
+        if not isinstance(screen, (HelpScreen, ErrorScreen)):
+            yield SystemCommand("Help", "key: ?  every key and the search syntax", self.action_help)
+
+    async def _run_command(self, action: str, owner: DOMNode, screen: Screen) -> None:
+        """A palette command, run on its screen if that is still the one shown."""
+        if self.screen is screen:
+            await self.run_action(action, owner)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
+from ..core.model import as_text
 from ..core.safe import clean
 
 if TYPE_CHECKING:  # markdown-it loads only when a report body is shown
@@ -17,20 +18,47 @@ if TYPE_CHECKING:  # markdown-it loads only when a report body is shown
     from markdown_it.rules_core import StateCore
 
 
-def safe_text(value: object, *, multiline: bool = False, style: str = "") -> Text:
-    """A Rich ``Text`` showing archive text literally: ``[brackets]`` stay brackets."""
-    return Text(clean(value, multiline=multiline), style=style)
+SHOWN_LIMIT = 20_000
+"""The most characters of one field drawn at once: longer text is cut with "…" (the report
+screen shows the rest a part at a time), so a 10 MB field costs no more than a screenful."""
+
+
+def bounded(value: object, limit: int = SHOWN_LIMIT) -> tuple[str, bool]:
+    """The first ``limit`` characters of a value as text, and whether there was more."""
+    text = "" if value is None else value if isinstance(value, str) else str(value)
+    return (text[:limit], True) if len(text) > limit else (text, False)
+
+
+def safe_text(value: object, *, multiline: bool = False, style: str = "", limit: int = SHOWN_LIMIT) -> Text:
+    """A Rich ``Text`` showing archive text literally: ``[brackets]`` stay brackets.
+
+    At most ``limit`` characters of it, then "…".
+    """
+    text, cut = bounded(value, limit)
+    return Text(clean(text, multiline=multiline) + ("…" if cut else ""), style=style)
+
+
+LABEL_LIMIT = 200
+"""Characters of a value shown as a label (a category in a menu, the status line)."""
+
+
+def label(value: object, *, style: str = "") -> Text:
+    """A stored value (of any type: a number, binary data) as a short inert label."""
+    return safe_text(as_text(value), style=style, limit=LABEL_LIMIT)
 
 
 def fit(value: object, width: int) -> str:
     """One line of archive text in exactly ``width`` cells, cut with an ellipsis if too long.
 
-    Width is counted in terminal cells, so wide characters and emoji line up.
+    Width is counted in terminal cells, so wide characters and emoji line up. Only
+    a prefix of a long value is looked at (a cell is at least a character, but
+    combining marks take none: four characters a cell is plenty).
     """
-    text = clean(value)
     if width <= 0:
         return ""
-    if cell_len(text) > width:
+    prefix, cut = bounded(value, 4 * width + 16)
+    text = clean(prefix)
+    if cut or cell_len(text) > width:
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width)
 

@@ -16,7 +16,7 @@ from ...core import views
 from ...core.errors import ArchiveError, FileFailed
 from ...core.history import History
 from ...core.listing import Listing
-from ...core.model import Report
+from ...core.model import BRIEF_LIMITS, Report
 from ...core.safe import clean
 from ...core.source import ListingSource
 from ...core.store import Store
@@ -190,7 +190,8 @@ class BrowseScreen(Screen[None]):
         event = message.event
         if isinstance(event, views.Counted):
             self.table.update_report(event.report)
-            if self.table.highlighted is not None and self.table.highlighted.id == event.report.id:
+            highlighted = self.table.highlighted
+            if highlighted is not None and (highlighted.rowid, highlighted.id) == (event.report.rowid, event.report.id):
                 self.query_one(DetailPane).show(event.report)
         self.status.heard(event)
 
@@ -261,7 +262,11 @@ class BrowseScreen(Screen[None]):
         self.after_typing(self._toggle_mark)
 
     def _toggle_mark(self) -> None:
-        """Mark the highlighted report (or unmark it), then move to the next."""
+        """Mark the highlighted report (or unmark it), then move to the next.
+
+        Marks are by row: two reports another program left with no ID (or with the
+        same one) are marked each on its own.
+        """
         self.status.marked = self.table.toggle_mark()
 
     def action_unmark_all(self) -> None:
@@ -271,8 +276,8 @@ class BrowseScreen(Screen[None]):
         self.after_typing(self._copy_id)
 
     def _copy_id(self) -> None:
-        if self.table.marked:
-            actions.copy_ids(self, sorted(self.table.marked))
+        if self.table.marks:
+            actions.copy_marked(self, list(self.table.marks.values()))
         else:
             actions.copy_report_id(self, self.table.highlighted)
 
@@ -293,10 +298,11 @@ class BrowseScreen(Screen[None]):
         self.after_typing(self._export)
 
     def _export(self) -> None:
-        if self.table.row_count == 0 and not self.table.marked:
+        if self.table.row_count == 0 and not self.table.marks:
             self._say_empty("to export")
             return
-        actions.ask_and_export(self, self.store, sorted(self.table.marked), self.listing, self.status.total)
+        marked = sorted(self.table.marks.values(), key=lambda report: (report.id, report.rowid or 0))
+        actions.ask_and_export(self, self.store, marked, self.listing, self.status.total)
 
     def action_history(self) -> None:
         def chosen(report_id: str | None) -> None:
@@ -308,11 +314,18 @@ class BrowseScreen(Screen[None]):
     # -- ACCESS --------------------------------------------------------------------------
 
     def open_report(self, report: Report) -> None:
-        """Open the report screen, put it in the history, and count one view in the file."""
-        self.app.push_screen(ReportScreen(report))
-        try:
-            self.history.add(report.id, report.title)
-        except ArchiveError as error:
-            self.notify(clean(error.sentence), severity="warning", markup=False)
+        """Open the report screen, put it in the history, and count one view in the file.
+
+        The view is counted in the very row shown (its rowid), whatever its ID;
+        a report whose ID cannot be looked up again is not put in the history.
+        """
+        self.app.push_screen(ReportScreen(report, self.store))
+        if report.id_problem:
+            self.notify(f"Not kept in the history: {report.id_problem}", severity="information", markup=False)
+        else:
+            try:
+                self.history.add(report.id, report.title[: BRIEF_LIMITS["title"]])
+            except ArchiveError as error:
+                self.notify(clean(error.sentence), severity="warning", markup=False)
         if not self.store.readonly:
-            self.counter.count(report.id)
+            self.counter.count(report.id, report.rowid)

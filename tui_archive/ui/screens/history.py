@@ -17,7 +17,9 @@ from ..text import safe_text
 
 def visit_label(visit: Visit) -> Text:
     when = visit.at[:16].replace("T", " ")
-    return Text.assemble((when.ljust(17), "dim"), safe_text(visit.id, style="bold"), "  ", safe_text(visit.title))
+    return Text.assemble(
+        (when.ljust(17), "dim"), safe_text(visit.id, style="bold", limit=200), "  ", safe_text(visit.title, limit=200)
+    )
 
 
 class HistoryScreen(ModalScreen[str | None]):
@@ -35,7 +37,13 @@ class HistoryScreen(ModalScreen[str | None]):
         with Vertical(id="history", classes="dialog"):
             yield Static(Text("Recently opened", style="bold"), id="history-title", classes="dialog-title")
             if self.visits:
-                yield OptionList(*(Option(visit_label(visit), id=visit.id) for visit in self.visits), id="history-list")
+                seen: set[str] = set()  # an option's ID must be unique: each report once
+                options = []
+                for visit in self.visits:
+                    if visit.id not in seen:
+                        seen.add(visit.id)
+                        options.append(Option(visit_label(visit), id=visit.id))
+                yield OptionList(*options, id="history-list")
             else:
                 yield Static(Text("No reports opened yet: Enter on a report opens it.", style="dim"))
             yield Static(Text("enter opens · escape closes", style="dim"), id="history-keys")

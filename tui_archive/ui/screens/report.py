@@ -9,16 +9,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ...core import views
-from ...core.model import Report
+from ...core.model import BRIEF_LIMITS, Report
 from ...core.safe import clean
+from ...core.store import Store
 from .. import actions
 from ..messages import ViewHeard
 from ..text import markdown_parser, safe_text
 from ..widgets.detail import report_meta
+from ..workers import run_blocking
 
 if TYPE_CHECKING:
     from textual.widgets import Markdown
@@ -31,22 +34,43 @@ def _markdown() -> type[Markdown]:
     return Markdown
 
 
+PART = 10_000
+"""Characters of a long summary or body shown at once; ``]`` and ``[`` move through the parts."""
+
+
 class ReportScreen(Screen[None]):
-    """Title, ID, category, date, views, summary, body (as Markdown) and link."""
+    """Title, ID, category, date, views, summary, body (as Markdown) and link.
+
+    The summary and the body are read from the archive a part of ``PART``
+    characters at a time (in a worker), so a 10 MB field costs no more to show
+    than a short one.
+    """
 
     BINDINGS = [
         Binding("escape", "close", "Back to list", id="close"),
         Binding("y", "copy_id", "Copy ID", id="copy-id"),
         Binding("o", "open_link", "Open link", id="open-link"),
+        Binding("right_square_bracket", "part(1)", "Next part", show=False, id="next-part"),
+        Binding("left_square_bracket", "part(-1)", "Previous part", show=False, id="previous-part"),
         Binding("up,k", "scroll_up", "Scroll up", show=False, id="scroll-up"),
         Binding("down,j", "scroll_down", "Scroll down", show=False, id="scroll-down"),
         Binding("home,g", "scroll_home", "Top", show=False, id="scroll-home"),
         Binding("end,G", "scroll_end", "Bottom", show=False, id="scroll-end"),
     ]
 
-    def __init__(self, report: Report) -> None:
+    class _PartRead(Message, bubble=False):
+        def __init__(self, part: int, texts: dict[str, tuple[str | None, int]]) -> None:
+            super().__init__()
+            self.part = part
+            self.texts = texts
+
+    def __init__(self, report: Report, store: Store | None = None) -> None:
         super().__init__()
         self.report = report
+        self.store = store
+        self.part = 0
+        self.parts = 1
+        """How many parts the longest of the summary and the body has (known once read)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -56,37 +80,96 @@ class ReportScreen(Screen[None]):
             yield Static(id="report-summary")
             # Links in an archive's body are data: a click shows the target, never opens it.
             yield _markdown()(id="report-body", parser_factory=markdown_parser, open_links=False)
+            yield Static(id="report-more")
             yield Static(id="report-link")
         yield Footer()
 
     def on_mount(self) -> None:
         self.show(self.report)
         self.query_one("#report").focus()
+        self._read_part(0)
 
     def show(self, report: Report) -> None:
-        """Show the report (again, when its view has been counted)."""
+        """Show the report's title, facts and link (the summary and body come a part at a time)."""
         self.report = report
-        self.query_one("#report-title", Static).update(safe_text(report.title))
+        title = safe_text(report.title, limit=BRIEF_LIMITS["title"])
+        if "title" in report.cut and not title.plain.endswith("…"):
+            title.append("…")
+        self.query_one("#report-title", Static).update(title)
         self.query_one("#report-meta", Static).update(report_meta(report))
-        self.query_one("#report-summary", Static).update(safe_text(report.summary or "(no summary)", multiline=True))
-        body: Markdown = self.query_one("#report-body", _markdown())
-        body.display = bool(report.body)
-        body.update(clean(report.body, multiline=True))
         link = self.query_one("#report-link", Static)
         link.display = bool(report.url)
-        link.update(Text.assemble(("Link: ", "bold"), safe_text(report.url)))
+        url = safe_text(report.url, limit=BRIEF_LIMITS["url"])
+        link.update(Text.assemble(("Link: ", "bold"), url, "…" if "url" in report.cut else ""))
+
+    # -- the summary and the body, a part at a time ------------------------------------
+
+    def _read_part(self, part: int) -> None:
+        report, store = self.report, self.store
+
+        def work() -> None:
+            texts: dict[str, tuple[str | None, int]] = {}
+            for name in ("summary", "body"):
+                if store is not None and report.rowid is not None:
+                    texts[name] = store.text_part(report.rowid, name, part * PART, PART)
+                else:
+                    whole = getattr(report, name)
+                    texts[name] = (None, 0) if whole is None else (whole[part * PART : (part + 1) * PART], len(whole))
+            self.post_message(self._PartRead(part, texts))
+
+        run_blocking(self, work, group="report-part", exclusive=True)
+
+    @on(_PartRead)
+    def _part_read(self, message: _PartRead) -> None:
+        self.part = message.part
+        summary_text, summary_length = message.texts["summary"]
+        body_text, body_length = message.texts["body"]
+        self.parts = max(1, -(-max(summary_length, body_length) // PART))
+        summary = self.query_one("#report-summary", Static)
+        if summary_length == 0:
+            summary.update(Text("(no summary)" if self.part == 0 else "", style="dim"))
+        else:
+            summary.update(safe_text(summary_text or "", multiline=True, limit=PART))
+        body: Markdown = self.query_one("#report-body", _markdown())
+        body.display = bool(body_text)
+        body.update(clean(body_text or "", multiline=True))
+        more = self.query_one("#report-more", Static)
+        more.display = self.parts > 1
+        if self.parts > 1:
+            longest = max(summary_length, body_length)
+            shown_to = min(longest, (self.part + 1) * PART)
+            more.update(
+                Text(
+                    f"Part {self.part + 1:,} of {self.parts:,} (characters {self.part * PART + 1:,} to {shown_to:,}"
+                    f" of {longest:,}): ] shows the next part, [ the previous one",
+                    style="bold",
+                )
+            )
+        self.query_one("#report").scroll_home(animate=False)
+
+    def action_part(self, step: int) -> None:
+        wanted = self.part + step
+        if 0 <= wanted < self.parts:
+            self._read_part(wanted)
+        else:
+            self.notify("No more parts" if step > 0 else "This is the first part", severity="information")
 
     def on_markdown_link_clicked(self, message: Markdown.LinkClicked) -> None:
         message.stop()
-        self.notify(f"Link: {clean(message.href)}", markup=False)
+        self.notify(f"Link: {clean(message.href)[:2000]}", markup=False)
 
     def action_close(self) -> None:
         self.dismiss()
 
     @on(ViewHeard)
     def _view_heard(self, message: ViewHeard) -> None:
-        if isinstance(message.event, views.Counted) and message.event.report.id == self.report.id:
-            self.show(message.event.report)
+        event = message.event
+        if not isinstance(event, views.Counted):
+            return
+        counted = event.report
+        same = counted.rowid == self.report.rowid if counted.rowid is not None else counted.id == self.report.id
+        if same:
+            self.show(self.report.counted(counted.views))
 
     def action_copy_id(self) -> None:
         actions.copy_report_id(self, self.report)

@@ -7,15 +7,21 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Static
 
-from ...core.model import Report
+from ...core.model import BRIEF_LIMITS, Report
 from ..text import safe_text
 
 
 def report_meta(report: Report) -> Text:
     """``RPT-1045 · Rare Earths · 2026-02-12 · 3 views``, archive text kept literal."""
-    parts = [report.id, report.category or "no category", report.date or "no date"]
-    views = f"{report.views} view" + ("" if report.views == 1 else "s")
-    return Text(" · ").join([safe_text(part) for part in parts] + [Text(views)])
+    parts = [report.id or "(no ID)", report.category or "no category", report.date or "no date"]
+    return Text(" · ").join([safe_text(part, limit=200) for part in parts] + [safe_text(report.views_label, limit=200)])
+
+
+def _maybe_cut(report: Report, field: str, text: Text) -> Text:
+    """The text, with "…" where the list read only part of it (the report screen shows it all)."""
+    if field in report.cut and not text.plain.endswith("…"):
+        text.append("…")
+    return text
 
 
 class DetailPane(VerticalScroll):
@@ -63,8 +69,9 @@ class DetailPane(VerticalScroll):
             summary.update(Text("No report highlighted.", style="dim"))
             button.display = False
             return
-        title.update(safe_text(report.title))
+        title.update(_maybe_cut(report, "title", safe_text(report.title, limit=BRIEF_LIMITS["title"])))
         meta.update(report_meta(report))
-        summary.update(safe_text(report.summary or "(no summary)", multiline=True))
+        text = safe_text(report.summary or "(no summary)", multiline=True, limit=BRIEF_LIMITS["summary"])
+        summary.update(_maybe_cut(report, "summary", text))
         button.display = True
         self.scroll_home(animate=False)

@@ -12,7 +12,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ...core.model import Category
-from ..text import safe_text
+from ..text import label
 
 CHOSEN = "● "
 NOT_CHOSEN = "  "
@@ -84,10 +84,10 @@ class FacetPanel(OptionList):
             if category.name is None:  # uncategorised reports count under "All categories" only
                 continue
             names.add(category.name)
-            options.append(Option(facet_label(safe_text(category.name), category.count, category.name == chosen)))
+            options.append(Option(facet_label(label(category.name), category.count, category.name == chosen)))
             values.append(category.name)
         if chosen is not None and chosen not in names:  # chosen, but nothing in it matches the search
-            options.append(Option(facet_label(safe_text(chosen), 0, True)))
+            options.append(Option(facet_label(label(chosen), 0, True)))
             values.append(chosen)
         self.values = values
         self.set_options(options)

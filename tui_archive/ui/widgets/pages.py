@@ -46,7 +46,8 @@ class Pages:
         for page in list(self._cache.keys()):
             rows = self._cache.get(page) or []
             for index, held in enumerate(rows):
-                if held.id == report.id:
+                same = held.rowid == report.rowid if report.rowid is not None else held.id == report.id
+                if same:
                     rows[index] = report
 
     @property

@@ -96,8 +96,10 @@ class ReportTable(PagedListing):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.marked: set[str] = set()
-        """IDs of the marked reports (kept across listings); drawn with a marker before the ID."""
+        self.marks: dict[int | str, Report] = {}
+        """The marked reports by row (kept across listings), drawn with a marker before the ID.
+
+        By row, not by ID: another program may have left reports with no ID, or two with one."""
 
     @property
     def sort_column(self) -> str | None:
@@ -110,15 +112,22 @@ class ReportTable(PagedListing):
         """Mark the highlighted report (or unmark it) and move to the next; return how many are marked."""
         report = self.highlighted
         if report is not None:
-            self.marked.symmetric_difference_update({report.id})
+            key = _mark_key(report)
+            if self.marks.pop(key, None) is None:
+                self.marks[key] = report
             self.cursor_row += 1
             self.refresh()
-        return len(self.marked)
+        return len(self.marks)
 
     def unmark_all(self) -> int:
-        self.marked.clear()
+        self.marks.clear()
         self.refresh()
         return 0
+
+    @property
+    def marked(self) -> set[str]:
+        """The IDs of the marked reports that have one."""
+        return {report.id for report in self.marks.values() if not report.id_problem}
 
     # -- cursor and scrolling -------------------------------------------------------
 
@@ -180,7 +189,11 @@ class ReportTable(PagedListing):
             style += self.get_component_rich_style("report-table--cursor")
         line = row_line(cells(report, widths(width)), style, width)
         self.drawn_generation = self.generation
-        if report.id in self.marked:  # the marker takes the blank column before the ID
+        if _mark_key(report) in self.marks:  # the marker takes the blank column before the ID
             marker = Segment(MARKER, style + self.get_component_rich_style("report-table--marked"))
             line = Strip([marker, *line.crop(1, width)], width)
         return line
+
+
+def _mark_key(report: Report) -> int | str:
+    return report.rowid if report.rowid is not None else report.id

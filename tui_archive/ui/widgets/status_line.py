@@ -9,7 +9,7 @@ from textual.widgets import Static
 from ...core.listing import SORT_LABELS, Listing
 from ...core.safe import clean
 from ...core.views import Counted, ViewEvent, Waiting
-from ..text import safe_text
+from ..text import label, safe_text
 
 
 class StatusLine(Static):
@@ -50,10 +50,12 @@ class StatusLine(Static):
                 self.failure = ""
             return
         if isinstance(event, Waiting):
-            self.failure = f"archive busy (an import?): the view of {event.report_id} will be counted when it is free"
+            which = f"the view of {event.report_id}" if event.report_id else "the view"
+            self.failure = f"archive busy (an import?): {which} will be counted when it is free"
             self.notify(clean(self.failure), severity="warning", markup=False)
         else:
-            self.failure = f"view not counted: {event.error.sentence}"
+            sentence = event.error.sentence
+            self.failure = sentence if sentence.startswith("view not counted") else f"view not counted: {sentence}"
             self.notify(clean(self.failure), severity="error", markup=False)
 
     def render(self) -> Text:
@@ -73,7 +75,7 @@ class StatusLine(Static):
             text = Text(f"{total:,} of {self.archive_total or 0:,}")
             if listing.category is not None:
                 text.append(" in ")
-                text.append_text(safe_text(listing.category))
+                text.append_text(label(listing.category))
             if not listing.query.empty:
                 text.append(" match '")
                 text.append_text(safe_text(listing.text.strip()))

@@ -12,7 +12,7 @@ from textual.widgets import Input, Select
 
 from ...core.listing import RELEVANCE, SORT_LABELS, Listing
 from ...core.source import Counts
-from ..text import safe_text
+from ..text import label
 from .search_input import SearchInput
 
 
@@ -93,13 +93,13 @@ class Toolbar(Horizontal):
             ("All categories" if listing.category is not None else f"All categories ({counts.total})", ALL)
         ]
         options += [
-            (Text.assemble(safe_text(category.name), f" ({category.count})"), category.name)
+            (Text.assemble(label(category.name), f" ({category.count})"), category.name)
             for category in counts.categories
             if category.name is not None
         ]
         current = ALL if listing.category is None else listing.category
         if isinstance(current, str) and current not in {value for _, value in options}:
-            options.append((safe_text(current), current))
+            options.append((label(current), current))
         with select.prevent(Select.Changed):
             select.set_options(options)
             select.value = current
