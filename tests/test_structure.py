@@ -416,3 +416,34 @@ def test_a_structure_changed_while_the_archive_is_open_is_a_sentence(archive_pat
         f"{archive_path}: its table reports_fts is missing (another program changed the archive):"
         f" start tui-archive again to repair it, or run tui-archive repair --db {archive_path}"
     )
+
+
+# -- IDs another program stored twice ----------------------------------------------------------------
+
+
+def test_ids_stored_twice_are_browsed_but_not_imported_into(tmp_path: Path):
+    """A table another program made without a unique ID, then filled with one ID twice: both reports
+    are listed and can be opened; an import, which writes reports over their ID, is refused in a sentence."""
+    path = tmp_path / "twice.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE reports (id, title, category, date, views, summary, body, url)")
+    conn.close()
+    Store(path).close()  # adopted
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP INDEX idx_reports_id")
+        conn.execute("INSERT INTO reports (id, title, views) VALUES ('A', 'one', 0), ('A', 'two', 0)")
+    conn.close()
+    listed = run("search", "--db", str(path))
+    assert listed.exit_code == 0, listed.output
+    assert sorted(line.split("\t")[-1] for line in listed.stdout.splitlines()) == ["one", "two"]
+    feed = tmp_path / "more.jsonl"
+    feed.write_text('{"id": "B", "title": "bee"}\n', encoding="utf-8")
+    imported = run("import", str(feed), "--db", str(path))
+    assert imported.exit_code == 1
+    assert imported.stderr.strip().splitlines() == [
+        f"Error: {path}: its reports table has the ID 'A' more than once, so no report can be written into it"
+        " by ID: remove the duplicates (with sqlite-utils or sqlite3), then try again"
+    ]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM reports").fetchone()[0] == 2
+    conn.close()

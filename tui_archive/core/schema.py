@@ -275,6 +275,20 @@ def repair(conn: sqlite3.Connection, found: Findings, progress: Progress | None 
         conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {INDEXES[name]}")
 
 
+def refuse_duplicate_ids(conn: sqlite3.Connection, path: os.PathLike[str] | str) -> None:
+    """Before writing reports: an archive whose IDs another program stored twice is browsed, but not
+    imported into (a report is written over the one with its ID, and there is more than one)."""
+    if _unique_index_on_id(conn):
+        return
+    duplicate = _duplicate_id(conn)
+    if duplicate is not None:
+        raise ArchiveBroken(
+            f"its reports table has the ID {str(duplicate)[:80]!r} more than once, so no report can be written"
+            " into it by ID: remove the duplicates (with sqlite-utils or sqlite3), then try again",
+            path=path,
+        )
+
+
 def _duplicate_id(conn: sqlite3.Connection) -> object:
     """An ID stored more than once, if any (NULLs are not IDs, and may be many)."""
     row = conn.execute("SELECT id FROM reports WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1 LIMIT 1").fetchone()

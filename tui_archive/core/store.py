@@ -292,6 +292,7 @@ class Store:
     def writer(self) -> Iterator[Writer]:
         """Upsert many reports in one transaction; an exception undoes all of it (see :mod:`.writer`)."""
         with self.transaction() as conn:
+            schema.refuse_duplicate_ids(conn, self.path)
             writer = Writer(conn)
             writer.begin()
             yield writer
