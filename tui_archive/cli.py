@@ -164,7 +164,7 @@ class SearchCommand(click.Command):
 
 @cli.command(cls=SearchCommand, help=_syntax_help())
 @click.argument("query", nargs=-1)
-@click.option("--category", "-c", help="Only reports in this category.")
+@click.option("--category", "-c", help="Only reports in a category starting with this, in any case (as category:).")
 @click.option(
     "--sort",
     type=click.Choice([RELEVANCE, *SORTS]),
@@ -199,9 +199,14 @@ def search(
     db: str | None,
 ) -> None:
     store, _ = open_archive(ctx, db)
-    listing = Listing(text=" ".join(query), category=category, sort=sort, reverse=reverse)
+    text = " ".join(query)
+    if category is not None and '"' not in category:  # as category: in the app: any case, a prefix
+        text, category = f'{text} category:"{category}"'.strip(), None
+    listing = Listing(text=text, category=category, sort=sort, reverse=reverse)
     for hint in listing.query.hints:
         click.echo(f"hint: {clean(hint)}", err=True)
+    if " category:" in f" {text}" and store.count(listing) == 0:
+        _hint_categories(store, text)
     if as_json:
         fmt = "json"
     # Read as one snapshot, a window at a time, for exports of any size (and --all).
@@ -226,9 +231,18 @@ def search(
         )
         printed += 1
     total = store.count(listing)
-    shown = f"{printed} of {total}" if printed < total else str(total)
+    shown = f"{printed:,} of {total:,}" if printed < total else f"{total:,}"
     noun = "report" if total == 1 else "reports"
     click.echo(f"{shown} {noun}", err=True)
+
+
+def _hint_categories(store: Store, text: str) -> None:
+    """An empty result with a category asked for: say which categories there are, if none starts so."""
+    asked = text.rsplit("category:", 1)[1].strip().strip('"').lower()
+    names = [c.name for c in store.categories(Listing()) if isinstance(c.name, str)]
+    if not any(name.lower().startswith(asked) for name in names):
+        shown = ", ".join(clean(name) for name in names[:8]) + (", …" if len(names) > 8 else "")
+        click.echo(f"hint: no category starts with {clean(asked)!r}; the categories are: {shown}", err=True)
 
 
 def _cell(value: object, cut: bool) -> str:
@@ -255,6 +269,7 @@ def show(ctx: click.Context, report_id: str, as_json: bool, no_count: bool, db: 
     While another program (an import) holds the archive, the view waits for it.
     """
     store, _ = open_archive(ctx, db)
+    report_id = store.resolve_id(report_id)
     note = ""
     if no_count:
         report = store.get(report_id)

@@ -224,6 +224,15 @@ class Store:
                 row = conn.execute(f"SELECT {full_columns()} FROM reports WHERE id = ?", [number]).fetchone()
         return Report.from_row(row) if row else None
 
+    def resolve_id(self, report_id: str) -> str:
+        """``report_id`` as stored: itself if a report has it, else the one ID equal to it in another
+        case (rpt-1045 for RPT-1045), else itself unchanged."""
+        with self.session() as session:
+            if session.ids_like(report_id, limit=1) == [report_id]:
+                return report_id
+            same = session.ids_like(report_id)
+        return str(same[0]) if len(same) == 1 and isinstance(same[0], str) else report_id
+
     def get_row(self, rowid: int, *, brief: bool = False) -> Report | None:
         """The report in this row of the file (``brief``: as the list shows it)."""
         columns = brief_columns() if brief else full_columns()
