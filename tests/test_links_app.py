@@ -12,7 +12,7 @@ from tui_archive.ui import actions as links
 from tui_archive.ui.app import ArchiveApp
 from tui_archive.ui.screens.report import ReportScreen
 
-from .helpers import make_store, notifications, settle
+from .helpers import make_store, notifications, screen_lines, screen_text, settle
 
 pytestmark = pytest.mark.app
 
@@ -110,3 +110,20 @@ async def test_a_link_that_is_not_a_web_address_is_copied_not_opened(linked_stor
         assert opened == []
         assert copied == ["file:///etc/passwd"]
         assert any("not a web address" in message for message in notifications(app))
+
+
+async def test_the_detail_pane_shows_the_link_and_the_report_screen_offers_o_only_with_one(linked_store):
+    app = ArchiveApp(linked_store)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        assert "o opens" in screen_text(app) and URL in screen_text(app)
+        await pilot.press("down")
+        await settle(pilot)
+        assert "o opens" not in screen_text(app)  # A-2 has none
+        for key, offered in (("up", True), ("down", False)):
+            await pilot.press(key, "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ReportScreen)
+            assert ("Open link" in screen_lines(app)[-1]) is offered
+            await pilot.press("escape")
+            await settle(pilot)

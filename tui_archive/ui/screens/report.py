@@ -64,6 +64,12 @@ class ReportScreen(Screen[None]):
             self.part = part
             self.texts = texts
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``o`` (and its footer key) only when the report has a link."""
+        if action == "open_link":
+            return bool(self.report.url and self.report.url.strip())
+        return True
+
     def __init__(self, report: Report, store: Store | None = None) -> None:
         super().__init__()
         self.report = report

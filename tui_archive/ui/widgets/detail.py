@@ -44,6 +44,10 @@ class DetailPane(VerticalScroll):
     #detail-summary {
         margin-bottom: 1;
     }
+    #detail-link {
+        color: $text-muted;
+        margin-bottom: 1;
+    }
     #access {
         margin-bottom: 1;
     }
@@ -53,6 +57,7 @@ class DetailPane(VerticalScroll):
         yield Static(id="detail-title")
         yield Static(id="detail-meta")
         yield Static(id="detail-summary")
+        yield Static(id="detail-link")
         yield Button("Access ▸", id="access", variant="primary", compact=True, action="screen.access")
 
     def on_mount(self) -> None:
@@ -63,6 +68,10 @@ class DetailPane(VerticalScroll):
         meta = self.query_one("#detail-meta", Static)
         summary = self.query_one("#detail-summary", Static)
         button = self.query_one("#access", Button)
+        link = self.query_one("#detail-link", Static)
+        link.display = bool(report is not None and report.url and report.url.strip())
+        if report is not None and link.display:
+            link.update(Text.assemble("o opens ", safe_text(report.url, limit=BRIEF_LIMITS["url"])))
         if report is None:
             title.update("")
             meta.update("")
