@@ -216,13 +216,7 @@ class Reader:
         sort = listing.effective_sort
         from_where, params = _from_where(listing)
         if sort == RELEVANCE:
-            direction = "DESC" if listing.reverse else "ASC"
-            ranked = self._all(
-                f"SELECT reports.id FROM (SELECT reports_fts.rowid AS hit, reports_fts.rank AS score {from_where}"
-                " ORDER BY reports_fts.rowid DESC LIMIT ?)"
-                f" JOIN reports ON reports.rowid = hit ORDER BY score {direction}, reports.id",
-                [*params, RELEVANCE_CANDIDATES],
-            )
+            ranked = self._all(*self._ranked(listing, columns="reports.id"))
             return next((i for i, row in enumerate(ranked) if row[0] == report_id), None)
         expression, _ = SORTS[sort]
         found = self._all(f"SELECT {expression} AS key {from_where} AND reports.id = ?", [*params, report_id])
@@ -247,10 +241,14 @@ class Reader:
             extra = [key, key, report_id]
         return int(self._all(f"SELECT count(*) {from_where} AND {condition}", [*params, *extra])[0][0])
 
-    def ids_like(self, report_id: str, limit: int = 2) -> list[object]:
-        """IDs equal to ``report_id`` in any case (up to ``limit`` of them)."""
-        rows = self._all("SELECT id FROM reports WHERE id = ? COLLATE NOCASE LIMIT ?", [report_id, limit])
-        return [row[0] for row in rows]
+    def resolve_id(self, report_id: str) -> str:
+        """``report_id`` as stored: itself if a report has it, else the one ID equal to it in another
+        case (rpt-1045 for RPT-1045), else itself unchanged."""
+        rows = self._all("SELECT id FROM reports WHERE id = ? COLLATE NOCASE LIMIT 2", [report_id])
+        same = [row[0] for row in rows]
+        if report_id in same or len(same) != 1 or not isinstance(same[0], str):
+            return report_id
+        return same[0]
 
     def categories(self, listing: Listing) -> list[Category]:
         from_where, params = _from_where(replace(listing, category=None))
@@ -363,8 +361,9 @@ class Reader:
         more = self._all(f"{sql} LIMIT ? OFFSET ?", [*older_params, limit - len(rows), rest_offset])
         return self._reports([*rows, *more])
 
-    def _ranked(self, listing: Listing) -> tuple[str, list[Any]]:
-        """The newest RELEVANCE_CANDIDATES matches, best match first (windows add LIMIT and OFFSET)."""
+    def _ranked(self, listing: Listing, columns: str | None = None) -> tuple[str, list[Any]]:
+        """The newest RELEVANCE_CANDIDATES matches, best match first (windows add LIMIT and OFFSET);
+        ``columns`` to read instead of the reports' own."""
         from_where, params = _from_where(listing)
         candidates = (
             f"SELECT reports_fts.rowid AS hit, reports_fts.rank AS score {from_where}"
@@ -373,7 +372,7 @@ class Reader:
         # rank is bm25: lower is better. reverse puts the weakest matches first.
         direction = "DESC" if listing.reverse else "ASC"
         sql = (
-            f"SELECT {self._columns} FROM ({candidates}) JOIN reports ON reports.rowid = hit"
+            f"SELECT {columns or self._columns} FROM ({candidates}) JOIN reports ON reports.rowid = hit"
             f" ORDER BY score {direction}, reports.id"
         )
         return sql, [*params, RELEVANCE_CANDIDATES]

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, AnyStr
 
 # Column names as they appear in files, mapped to the archive's fields.
 ALIASES = {
@@ -195,11 +195,12 @@ def read_page(text: str) -> tuple[str | None, list[Located]]:
     return name, rows
 
 
-def _lines(text: io.TextIOBase, limit: int = MAX_RECORD) -> Iterator[str]:
-    """The lines of ``text`` (ending in \\n, \\r or \\r\\n), none longer than ``limit``."""
+def _lines(stream: IO[AnyStr], limit: int = MAX_RECORD) -> Iterator[AnyStr]:
+    """The lines of ``stream``, text (ending in \\n, \\r or \\r\\n) or bytes, none longer than ``limit``:
+    a file with no line break (/dev/zero) is refused, never read whole."""
     number = 0
     while True:
-        line = text.readline(limit + 1)
+        line = stream.readline(limit + 1)
         if not line:
             return
         number += 1
@@ -209,14 +210,7 @@ def _lines(text: io.TextIOBase, limit: int = MAX_RECORD) -> Iterator[str]:
 
 
 def _read_json_lines(fp: io.BufferedReader) -> Iterator[Located]:
-    number = 0
-    while True:
-        line = fp.readline(MAX_RECORD + 1)
-        if not line:
-            return
-        number += 1
-        if len(line) > MAX_RECORD:
-            raise BadRecord(f"line {number}: longer than {MAX_RECORD // _MB} MB, so the file was not read")
+    for number, line in enumerate(_lines(fp), start=1):
         if number == 1:
             line = line.removeprefix(b"\xef\xbb\xbf")
         if not line.strip():

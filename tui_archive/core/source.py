@@ -66,12 +66,7 @@ class ListingSource:
     def place_of(self, report_id: str) -> int | None:
         """The row of the report with ``report_id`` (in any case, when only one report has it), or None."""
         with self._session as session:
-            row = session.position(self.listing, report_id)
-            if row is None:
-                same = session.ids_like(report_id)
-                if len(same) == 1:
-                    row = session.position(self.listing, same[0])
-            return row
+            return session.position(self.listing, session.resolve_id(report_id))
 
     def counts(self) -> Counts:
         listing = self.listing

@@ -228,10 +228,7 @@ class Store:
         """``report_id`` as stored: itself if a report has it, else the one ID equal to it in another
         case (rpt-1045 for RPT-1045), else itself unchanged."""
         with self.session() as session:
-            if session.ids_like(report_id, limit=1) == [report_id]:
-                return report_id
-            same = session.ids_like(report_id)
-        return str(same[0]) if len(same) == 1 and isinstance(same[0], str) else report_id
+            return session.resolve_id(report_id)
 
     def get_row(self, rowid: int, *, brief: bool = False) -> Report | None:
         """The report in this row of the file (``brief``: as the list shows it)."""
