@@ -200,13 +200,14 @@ def search(
 ) -> None:
     store, _ = open_archive(ctx, db)
     text = " ".join(query)
+    asked = category
     if category is not None and '"' not in category:  # as category: in the app: any case, a prefix
         text, category = f'{text} category:"{category}"'.strip(), None
     listing = Listing(text=text, category=category, sort=sort, reverse=reverse)
     for hint in listing.query.hints:
         click.echo(f"hint: {clean(hint)}", err=True)
-    if " category:" in f" {text}" and store.count(listing) == 0:
-        _hint_categories(store, text)
+    if asked is not None and store.count(listing) == 0:
+        _hint_categories(store, asked)
     if as_json:
         fmt = "json"
     # Read as one snapshot, a window at a time, for exports of any size (and --all).
@@ -236,9 +237,9 @@ def search(
     click.echo(f"{shown} {noun}", err=True)
 
 
-def _hint_categories(store: Store, text: str) -> None:
-    """An empty result with a category asked for: say which categories there are, if none starts so."""
-    asked = text.rsplit("category:", 1)[1].strip().strip('"').lower()
+def _hint_categories(store: Store, asked: str) -> None:
+    """An empty result for --category: say which categories there are, if none starts so."""
+    asked = asked.lower()
     names = [c.name for c in store.categories(Listing()) if isinstance(c.name, str)]
     if not any(name.lower().startswith(asked) for name in names):
         shown = ", ".join(clean(name) for name in names[:8]) + (", …" if len(names) > 8 else "")
