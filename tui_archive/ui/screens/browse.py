@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Input
 
 from ...core import views
 from ...core.errors import ArchiveError, FileFailed
@@ -23,6 +23,7 @@ from ...core.store import Store
 from ...core.views import ViewCounter
 from .. import actions
 from ..messages import ViewHeard
+from ..widgets.chrome import KeysFooter, TitleHeader
 from ..widgets.detail import DetailPane
 from ..widgets.facets import FacetPanel
 from ..widgets.report_table import ReportTable
@@ -67,14 +68,14 @@ class BrowseScreen(Screen[None]):
         self.status = StatusLine(readonly=store.readonly, note=note, id="status")
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleHeader()
         yield Toolbar(id="toolbar")
         with Horizontal(id="main"):
             yield self.table
             yield DetailPane(id="detail")
             yield FacetPanel(id="facets")  # in the detail pane's place while open
         yield self.status
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.table.focus()

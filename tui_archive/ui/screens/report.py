@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from ...core import views
 from ...core.model import BRIEF_LIMITS, Report
@@ -20,6 +20,7 @@ from ...core.store import Store
 from .. import actions
 from ..messages import ViewHeard
 from ..text import markdown_parser, safe_text
+from ..widgets.chrome import KeysFooter, TitleHeader
 from ..widgets.detail import report_meta
 from ..workers import run_blocking
 
@@ -79,7 +80,7 @@ class ReportScreen(Screen[None]):
         """How many parts the longest of the summary and the body has (known once read)."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleHeader()
         with VerticalScroll(id="report"):
             yield Static(id="report-title")
             yield Static(id="report-meta")
@@ -88,7 +89,7 @@ class ReportScreen(Screen[None]):
             yield _markdown()(id="report-body", parser_factory=markdown_parser, open_links=False)
             yield Static(id="report-more")
             yield Static(id="report-link")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.show(self.report)

@@ -1,0 +1,50 @@
+"""A long session does not grow: the widgets a screen or the footer replaces are let go.
+
+Textual re-composes the footer's keys on every focus change and makes a header for
+each report opened; before the chrome widgets pruned their watchers, a session kept
+every one of them (about 16 footer keys per Tab), and memory rose as people read.
+"""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+from textual.dom import DOMNode
+
+from tui_archive.core.store import Store
+from tui_archive.ui.app import ArchiveApp
+from tui_archive.ui.screens.browse import BrowseScreen
+from tui_archive.ui.screens.report import ReportScreen
+
+from .helpers import settle, wait_for_listing
+
+pytestmark = pytest.mark.app
+
+
+def closed_widgets_kept() -> int:
+    """Widgets no longer on any screen that something still holds on to."""
+    gc.collect()
+    return sum(1 for obj in gc.get_objects() if isinstance(obj, DOMNode) and not obj.is_attached and obj._closed)
+
+
+async def test_moving_focus_and_opening_reports_lets_go_of_old_widgets(store: Store):
+    app = ArchiveApp(store)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await wait_for_listing(pilot)
+        await pilot.press("tab", "tab")
+        await settle(pilot)
+        kept_at_start = closed_widgets_kept()
+        for _ in range(20):
+            await pilot.press("tab")
+            await settle(pilot)
+        app.screen.query_one("#reports").focus()
+        for _ in range(8):
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ReportScreen)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, BrowseScreen)
+        # 20 focus changes and 8 reports opened made hundreds of footer keys and 8 headers
+        assert closed_widgets_kept() - kept_at_start < 20
