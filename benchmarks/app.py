@@ -68,9 +68,11 @@ def counted(screen) -> bool:
 
 
 def open_app(db: str):
+    from tui_archive.core import memory
     from tui_archive.core.store import Store
     from tui_archive.ui.app import ArchiveApp
 
+    memory.return_large_blocks()  # as the console script does at start
     return ArchiveApp(Store(db, create=False))
 
 

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .core import crash, export
+from .core import crash, export, memory
 from .core.errors import ArchiveError, ViewRefused
 from .core.export import FORMATS
 from .core.importers import ImportFailed, import_files
@@ -518,6 +518,7 @@ def _tolerant_streams() -> None:
 
 def main() -> None:
     _tolerant_streams()
+    memory.return_large_blocks()
     try:
         cli()
     except KeyboardInterrupt:
