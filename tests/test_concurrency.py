@@ -189,3 +189,17 @@ def test_show_waits_out_an_import_holding_the_archive_and_loses_no_view(archive_
     assert waited, "no show found the archive busy: the test would prove nothing"
     assert not any("locked" in line or "Traceback" in line for line in results), results
     assert views_in_file(archive_path, "RPT-280") == before + processes * shows
+
+
+def test_views_counted_at_once_by_several_processes_wait_their_turn(archive_path: Path):
+    """Eight processes each counting 60 views as fast as they can: none is refused as "locked".
+
+    A view counted by a statement on its own began as a read; when another process
+    committed first, SQLite refused it at once instead of waiting for the lock."""
+    before = views_in_file(archive_path, "RPT-280")
+    counters = [python("-c", ACCESS_SCRIPT, str(archive_path), "RPT-280", "60") for _ in range(8)]
+    for counter in counters:
+        assert counter.wait(timeout=120) == 0, counter.stderr.read()
+        counter.stdout.close()
+        counter.stderr.close()
+    assert views_in_file(archive_path, "RPT-280") == before + 480

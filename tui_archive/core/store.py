@@ -273,7 +273,10 @@ class Store:
             if found is None or found.rowid is None:
                 return None
             rowid = found.rowid
-        with self.connection() as conn:
+        # BEGIN IMMEDIATE: the write lock is waited for (busy_timeout) before reading. A
+        # statement on its own begins as a read and, when another process commits first,
+        # fails at once with "database is locked" instead of waiting its turn.
+        with self.transaction() as conn:
             rows = conn.execute(
                 "UPDATE reports SET views = coalesce(views, 0) + 1 WHERE rowid = ?"
                 " AND (views IS NULL OR (typeof(views) = 'integer' AND views < ?))"
