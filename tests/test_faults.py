@@ -27,7 +27,7 @@ def run(*args: str) -> tuple[int, str]:
 
 BAD_FILES = {
     "broken.json": (b'[{"id": "A-1", "title": "ok"},\n{"id": "A-2", "title": }]', ["broken.json", "line 2"]),
-    "not-a-list.json": (b'[1, 2]', ["not-a-list.json", "record 1", "expected an object"]),
+    "not-a-list.json": (b"[1, 2]", ["not-a-list.json", "record 1", "expected an object"]),
     "lines.jsonl": (
         b'{"id": "A-1", "title": "ok"}\n{"id": "A-2", "title": "x"\n',
         ["lines.jsonl", "line 2", "not valid JSON"],
