@@ -149,7 +149,7 @@ TMUX_ON = "run tmux set -s set-clipboard on"
 SENT = "Sent RPT-1045 to the terminal's clipboard (OSC 52) — if it did not arrive"
 TMUX_SAYS = {
     None: (SENT, "information"),
-    "": (f"{SENT}, in tmux {TMUX_ON}", "information"),
+    "": (f"{SENT}, in tmux run: tmux set -s set-clipboard on", "information"),
     "on": ("Copied RPT-1045 to tmux's paste buffer (OSC 52)", "information"),
     "external": (f"Sent RPT-1045 by OSC 52, but tmux drops it (set-clipboard external): {TMUX_ON}", "warning"),
     "off": (f"Sent RPT-1045 by OSC 52, but tmux drops it (set-clipboard off): {TMUX_ON}", "warning"),
