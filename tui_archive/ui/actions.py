@@ -103,7 +103,7 @@ def copied_message(copied: Copied, tmux: str | None) -> tuple[str, str]:
         )
     if tmux == "":
         return f"Sent {what} to {where}{rest} — if it did not arrive, in tmux run: {TMUX_ON}", "information"
-    advice = "the terminal may not accept OSC 52 (README: Clipboard)"
+    advice = "the terminal may not accept OSC 52 (README: Copying over SSH)"
     return f"Sent {what} to {where}{rest} — if it did not arrive, {advice}", "information"
 
 
