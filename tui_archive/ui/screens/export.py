@@ -54,7 +54,7 @@ class ExportScreen(ModalScreen[tuple[str, Path | None] | None]):
             if self.download:
                 hint = "enter downloads it · shift+tab: format · escape cancels"
             else:
-                hint = "enter exports · ↓ lists the formats · escape cancels · no file is overwritten"
+                hint = "enter exports · ↓ formats · escape cancels · never overwrites"
             yield Static(Text(hint, style="dim"), id="export-hint")
             yield Static("", id="export-problem")
             with Horizontal(id="export-buttons"):
