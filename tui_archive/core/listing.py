@@ -405,12 +405,19 @@ class Reader:
             return []
         chosen = "reports.rowid IN (SELECT value FROM json_each(?))"
         wanted = json.dumps(rowids)
-        from_where, params = _from_where(listing)
         sort = listing.effective_sort
-        if sort != RELEVANCE:
+        if sort != RELEVANCE:  # each row asked for checked against the full-text index, not every match read
+            from_where, params = _from_where(listing, with_match=False)
+            if listing.match is not None:
+                from_where += (
+                    " AND EXISTS (SELECT 1 FROM reports_fts WHERE reports_fts MATCH ?"
+                    " AND reports_fts.rowid = reports.rowid)"
+                )
+                params.append(listing.match)
             order = _order_by(sort, listing.descending)
             rows = self._all(f"SELECT reports.rowid {from_where} AND {chosen} {order}", [*params, wanted])
             return [row[0] for row in rows]
+        from_where, params = _from_where(listing)
         asked = set(rowids)
         ranked = [row[0] for row in self._all(*self._ranked(listing, columns="reports.rowid"))]
         found = [rowid for rowid in ranked if rowid in asked]
