@@ -193,3 +193,20 @@ def test_marked_reports_come_in_the_listings_order(mixed_store: Store, listing: 
     in_order = mixed_store.listed_order(listing, marked + elsewhere)
     assert in_order == [rowid for rowid in shown if rowid in set(marked)]
     assert len(in_order) > 1, "too few marked in the listing to show an order"
+
+
+@pytest.mark.parametrize(
+    ("taken", "asked", "offered"),
+    [
+        ([], "reports.csv", "reports.csv"),
+        (["reports.csv"], "reports.csv", "reports-2.csv"),
+        (["reports.csv", "reports-2.csv"], "reports.csv", "reports-3.csv"),
+        (["reports-2.csv"], "reports-2.csv", "reports-3.csv"),  # counts on, not reports-2-2.csv
+        (["sales-2024.md"], "sales-2024.md", "sales-2024-2.md"),  # a year is part of the name
+        (["notes"], "notes", "notes-2"),
+    ],
+)
+def test_an_export_name_that_is_taken_gets_a_free_one_beside_it(tmp_path: Path, taken, asked, offered):
+    for name in taken:
+        (tmp_path / name).write_text("mine")
+    assert export.free_path(tmp_path / asked) == tmp_path / offered
