@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import Input, Select, Static
 
 from tui_archive.core.store import Store
+from tui_archive.ui import actions
 from tui_archive.ui.app import ArchiveApp
 from tui_archive.ui.screens.browse import BrowseScreen
 from tui_archive.ui.screens.help import HelpScreen
@@ -144,19 +145,42 @@ async def test_y_copies_the_id_with_pyperclip(app: ArchiveApp, monkeypatch):
         assert any("Copied RPT-1279 to the clipboard" in message for message in notifications(app))
 
 
-async def test_y_falls_back_to_osc52_without_a_clipboard(app: ArchiveApp, monkeypatch):
+TMUX_ON = "run tmux set -s set-clipboard on"
+SENT = "Sent RPT-1045 to the terminal's clipboard (OSC 52) — if it did not arrive"
+TMUX_SAYS = {
+    None: (SENT, "information"),
+    "": (f"{SENT}, in tmux run: tmux set -s set-clipboard on", "information"),
+    "on": ("Copied RPT-1045 to tmux's paste buffer (OSC 52)", "information"),
+    "external": (f"Sent RPT-1045 by OSC 52, but tmux drops it (set-clipboard external): {TMUX_ON}", "warning"),
+    "off": (f"Sent RPT-1045 by OSC 52, but tmux drops it (set-clipboard off): {TMUX_ON}", "warning"),
+}
+
+
+@pytest.mark.parametrize("tmux", list(TMUX_SAYS))
+async def test_y_falls_back_to_osc52_and_says_only_what_is_known(app: ArchiveApp, monkeypatch, tmux: str | None):
+    """No system clipboard (DISPLAY unset): the ID goes out by OSC 52, and the message says "Copied"
+    only where tmux says it takes it; elsewhere it says how to check, or that tmux drops it."""
+
     def no_clipboard(text: str) -> None:
         raise pyperclip.PyperclipException("could not find a copy/paste mechanism")
 
     monkeypatch.setattr(pyperclip, "copy", no_clipboard)
+    if tmux is None:
+        monkeypatch.delenv("TMUX", raising=False)
+    else:
+        monkeypatch.setenv("TMUX", "/tmp/tmux-test/default,1,0")
+        monkeypatch.setattr(actions, "tmux_clipboard", lambda: tmux)
     async with app.run_test(size=(120, 32)) as pilot:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("y")  # on the report screen: the open report
-        await pilot.pause()
+        await settle(pilot)
         assert app.clipboard == "RPT-1045"
-        assert any("terminal clipboard" in message for message in notifications(app))
+        expected, severity = TMUX_SAYS[tmux]
+        (said,) = [n for n in app._notifications if "RPT-1045" in n.message]
+        assert said.message.startswith(expected) and said.severity == severity
+        assert ("Copied" in said.message) == (tmux == "on")
 
 
 async def test_help_lists_the_keys(app: ArchiveApp):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -208,7 +209,7 @@ def test_import_bad_file_changes_nothing(archive_path, tmp_path):
     result = run("import", str(source), "--db", str(archive_path))
     assert result.exit_code != 0
     assert "Traceback" not in result.output
-    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")][:-1]  # then the outcome
     assert len(errors) == 2, result.stderr
     assert str(source) in errors[0] and "line 3" in errors[0]
     assert str(source) in errors[1] and "line 4" in errors[1]
@@ -256,3 +257,87 @@ def test_db_that_does_not_exist(tmp_path):
     result = run("search", "--db", str(missing))
     assert_clean_failure(result, "no such archive")
     assert not missing.exists()
+
+
+# -- one style of error, and help that reads whole -------------------------------------------------
+
+
+ERROR_CASES = {
+    "app on a folder": ["--db", "{folder}"],
+    "app on a file that is not an archive": ["--db", "{notes}"],
+    "unknown command": ["frobnicate"],
+    "search, not an archive": ["search", "cobalt", "--db", "{notes}"],
+    "search, unknown sort": ["search", "--sort", "bogus", "--db", "{archive}"],
+    "search, a word to leave out before --": ["search", "-cobalt", "--db", "{archive}"],
+    "search, negative limit": ["search", "-n", "-1", "--db", "{archive}"],
+    "show, no such ID": ["show", "RPT-0", "--db", "{archive}"],
+    "show, no ID": ["show", "--db", "{archive}"],
+    "show, not an archive": ["show", "RPT-1045", "--db", "{notes}"],
+    "import, bad records": ["import", "{bad}", "--db", "{archive}"],
+    "import, missing file": ["import", "{folder}/missing.csv", "--db", "{archive}"],
+    "import, no file": ["import", "--db", "{archive}"],
+    "repair, not an archive": ["repair", "--db", "{notes}"],
+    "serve, bad token": ["serve", "--token", "a b", "--db", "{archive}"],
+    "serve, bad port": ["serve", "--port", "0", "--db", "{archive}"],
+}
+
+
+@pytest.mark.parametrize("case", list(ERROR_CASES))
+def test_every_command_says_its_errors_with_one_prefix(case: str, archive_path, not_sqlite, tmp_path):
+    """Usage errors, archive errors and import problems alike: each error line starts with "Error: "."""
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,title,views\n,No id,2\nB2,Bad views,many\n", encoding="utf-8")
+    places = {"folder": folder, "notes": not_sqlite, "archive": archive_path, "bad": bad}
+    result = run(*(arg.format(**places) for arg in ERROR_CASES[case]))
+    assert result.exit_code in (1, 2), result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines and lines[-1].startswith("Error: "), result.stderr
+    said = [line for line in lines if not line.startswith(("Usage: ", "Try '"))]
+    assert all(line.startswith("Error: ") for line in said), result.stderr
+    assert not any(line.lower().startswith("error:") and not line.startswith("Error: ") for line in lines)
+
+
+COMMANDS = ["search", "show", "import", "repair", "serve"]
+
+
+def paragraphs(text: str) -> list[str]:
+    """The help's prose, each paragraph as one line (wrapping undone)."""
+    return [" ".join(part.split()) for part in text.split("\n\n") if part.strip()]
+
+
+@pytest.mark.parametrize("width", [80, 50])
+def test_the_command_list_gives_each_summary_whole(width: int):
+    result = CliRunner().invoke(cli, ["--help"], terminal_width=width)
+    assert result.exit_code == 0
+    listing = result.stdout.split("Commands:")[1]
+    entries = re.split(r"\n  (?=\w)", "\n" + listing)
+    summaries = {entry.split()[0]: " ".join(entry.split()[1:]) for entry in entries if entry.strip()}
+    assert sorted(summaries) == sorted(COMMANDS)
+    for name, summary in summaries.items():
+        assert summary == cli.commands[name].short_help, (name, summary)
+        assert "..." not in summary and summary.endswith(".") and summary[0].isupper()
+
+
+@pytest.mark.parametrize("width", [80, 60])
+@pytest.mark.parametrize("command", ["", *COMMANDS])
+def test_each_help_reads_as_whole_sentences(command: str, width: int):
+    result = CliRunner().invoke(cli, [command, "--help"] if command else ["--help"], terminal_width=width)
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    # No word broken at its hyphen over two lines (--skip-\nbad), nothing cut short, no line too wide.
+    assert not re.search(r"\w-\n", text), text
+    assert all(len(line) <= max(width, 80) for line in text.splitlines()), text
+    description = text.split("Options:")[0].split("\n\n", 1)[1]
+    table = re.compile(r"^ *\S.*?\S {2,}\S")  # the search syntax: a table, not prose
+    prose = [paragraphs(raw)[0] for raw in description.split("\n\n") if raw.strip() and not table.match(raw)]
+    assert prose, text
+    for paragraph in prose:
+        assert paragraph[0].isupper() and paragraph.endswith("."), paragraph
+    if command == "import":
+        assert "(unless --skip-bad)." in paragraphs(description)[-1]
+    if command == "search":
+        assert 'category:"rare earths"' in text  # a quoted value kept on one line
+        assert "Only reports whose category starts with this, in any case" in " ".join(text.split())

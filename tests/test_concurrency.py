@@ -144,7 +144,9 @@ def test_import_killed_halfway_leaves_the_archive_as_it_was(archive_path: Path, 
     # And the archive still works: a later import lands whole.
     result = subprocess.run(
         [sys.executable, "-m", "tui_archive", "search", "magnet", "--db", str(archive_path)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0
 

@@ -180,3 +180,33 @@ def test_cli_all_exports_every_report_and_the_default_stays_fifty(tmp_path: Path
     matches = [line.split("\t")[0] for line in text.stdout.splitlines()]
     assert len(matches) == len(set(matches)) > 0
     assert text.stderr.strip() == f"{len(matches)} reports"
+
+
+@pytest.mark.parametrize("listing", LISTINGS, ids=repr)
+def test_marked_reports_come_in_the_listings_order(mixed_store: Store, listing: Listing, monkeypatch):
+    """Marked reports are copied and exported as the listing shows them (any sort, search, best match)."""
+    monkeypatch.setattr(listing_module, "RELEVANCE_CANDIDATES", 40)  # best match with both parts
+    shown = [report.rowid for report in mixed_store.window(listing, 0, 10_000)]
+    rng = random.Random(len(shown))
+    marked = rng.sample(shown, min(25, len(shown)))
+    elsewhere = [rowid for rowid in range(1, 601) if rowid not in set(shown)][:5]  # marked under another search
+    in_order = mixed_store.listed_order(listing, marked + elsewhere)
+    assert in_order == [rowid for rowid in shown if rowid in set(marked)]
+    assert len(in_order) > 1, "too few marked in the listing to show an order"
+
+
+@pytest.mark.parametrize(
+    ("taken", "asked", "offered"),
+    [
+        ([], "reports.csv", "reports.csv"),
+        (["reports.csv"], "reports.csv", "reports-2.csv"),
+        (["reports.csv", "reports-2.csv"], "reports.csv", "reports-3.csv"),
+        (["reports-2.csv"], "reports-2.csv", "reports-3.csv"),  # counts on, not reports-2-2.csv
+        (["sales-2024.md"], "sales-2024.md", "sales-2024-2.md"),  # a year is part of the name
+        (["notes"], "notes", "notes-2"),
+    ],
+)
+def test_an_export_name_that_is_taken_gets_a_free_one_beside_it(tmp_path: Path, taken, asked, offered):
+    for name in taken:
+        (tmp_path / name).write_text("mine")
+    assert export.free_path(tmp_path / asked) == tmp_path / offered

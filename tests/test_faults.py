@@ -27,7 +27,7 @@ def run(*args: str) -> tuple[int, str]:
 
 BAD_FILES = {
     "broken.json": (b'[{"id": "A-1", "title": "ok"},\n{"id": "A-2", "title": }]', ["broken.json", "line 2"]),
-    "not-a-list.json": (b'[1, 2]', ["not-a-list.json", "record 1", "expected an object"]),
+    "not-a-list.json": (b"[1, 2]", ["not-a-list.json", "record 1", "expected an object"]),
     "lines.jsonl": (
         b'{"id": "A-1", "title": "ok"}\n{"id": "A-2", "title": "x"\n',
         ["lines.jsonl", "line 2", "not valid JSON"],
@@ -52,8 +52,9 @@ def test_bad_file_is_refused_clearly_and_changes_nothing(archive_path: Path, tmp
     assert "Traceback" not in out
     for fragment in expected:
         assert fragment in out, (fragment, out)
-    problem_lines = [line for line in out.splitlines() if line.startswith("error:")]
-    assert problem_lines and all(name in line for line in problem_lines)
+    errors = [line for line in out.splitlines() if line.startswith("Error: ")]
+    assert errors[-1] == "Error: nothing was imported; the archive is as it was"
+    assert errors[:-1] and all(name in line for line in errors[:-1])
     assert dump(archive_path) == before
 
 

@@ -50,7 +50,11 @@ def test_readonly_archive_in_readonly_directory_can_be_browsed(readonly_dir):
     def cli_run(*args):
         return subprocess.run(
             [*prefix, sys.executable, "-m", "tui_archive", *args, "--db", str(path)],
-            capture_output=True, text=True, env=env, timeout=60, cwd="/",
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            cwd="/",
         )
 
     proc = cli_run("search", "magnet")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from textual.widgets import OptionList
 
 from tui_archive.core.history import History
+from tui_archive.core.safe import clean
 from tui_archive.core.store import Store
 from tui_archive.ui.app import ArchiveApp
 from tui_archive.ui.screens.browse import BrowseScreen
@@ -75,3 +77,38 @@ async def test_help_lists_history(store: Store):
         await pilot.pause()
         text = screen_text(app)
         assert "History" in text and "Close history" in text and "Open link" in text
+
+
+LONG_TITLE = "A very long title " * 12
+VISITS = [
+    ("RPT-1045", "Rare Earth Midstream Power", "2026-11-29T07:05:09"),
+    ("X-" + "9" * 40, LONG_TITLE, "2026-11-28T18:30:00"),
+    ("E\x1b[2J\u202eVIL", "title\nwith [bold]markup[/bold] and a line break", "2026-11-27T09:00:00"),
+]
+
+
+@pytest.mark.parametrize("size", [(120, 32), (80, 24)])
+async def test_history_reads_as_a_table_of_columns_cut_not_wrapped(store: Store, tmp_path: Path, size):
+    history = History(store.path, tmp_path / "history.json")
+    for report_id, title, at in reversed(VISITS):
+        history.add(report_id, title, datetime.fromisoformat(at))
+    app = ArchiveApp(store, history=history)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        header = next(i for i, line in enumerate(lines) if "Opened" in line and "Title" in line)
+        rows = lines[header + 1 : header + 1 + len(VISITS)]
+        inside = [row.split("█")[1] for row in rows]  # between the dialog's borders
+        # One line each, the columns starting where the header's do.
+        columns = [lines[header].index(name) for name in ("Opened", "ID", "Title")]
+        for row, (report_id, title, at) in zip(rows, VISITS, strict=True):
+            assert row[columns[0] :].startswith(at[:16].replace("T", " "))
+            assert row[columns[1] - 1] == " " and row[columns[2] - 1] == " "
+            assert row[columns[1] :].startswith(clean(report_id)[:3])
+            assert row[columns[2] :].split("  ")[0].strip()[:5] == clean(title)[:5]
+        assert "X-999" in rows[1] and "…" in rows[1].split("A very")[0]  # the long ID cut
+        assert inside[1].rstrip().endswith("…")  # the long title cut at the dialog's edge
+        assert "E␛[2JVIL" in rows[2] and "\u202e" not in rows[2] and "[bold]markup" in rows[2]
+        assert "with" in rows[2]  # the line break is a space: the row stays one line

@@ -271,7 +271,7 @@ def test_an_unexpected_error_in_a_command_is_one_line_and_a_log(typed_archive, t
     err = capsys.readouterr().err
     log = locations.crash_log()
     assert err.strip().splitlines() == [
-        f"tui-archive stopped on an unexpected error (RuntimeError); the details are in {log}"
+        f"Error: tui-archive stopped on an unexpected error (RuntimeError); the details are in {log}"
     ]
     assert "Traceback" not in err
     assert "RuntimeError: a fault" in log.read_text(encoding="utf-8")

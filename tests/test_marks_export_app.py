@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from pathlib import Path
 from unittest.mock import patch
 
@@ -11,6 +12,7 @@ import pyperclip
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from textual.widgets import Input
 
 from tui_archive.core.store import Store
 from tui_archive.ui import actions
@@ -18,7 +20,7 @@ from tui_archive.ui.app import ArchiveApp
 from tui_archive.ui.screens.export import ExportScreen
 from tui_archive.ui.widgets.report_table import MARKER, ReportTable
 
-from .helpers import SEED_IDS, make_store, notifications, screen_text, settle, wait_for_listing
+from .helpers import SEED_IDS, make_store, notifications, report_table, screen_text, settle, wait_for_listing
 
 pytestmark = pytest.mark.app
 
@@ -85,7 +87,7 @@ async def test_e_exports_the_marked_reports(store: Store, tmp_path: Path, monkey
         rows = list(csv.DictReader((tmp_path / "marked.csv").open(encoding="utf-8")))
         assert [row["id"] for row in rows] == ["RPT-1045", "RPT-363"]
         assert rows[0]["summary"].startswith("A Malaysian engineering study")
-        assert any("Exported 2 reports to marked.csv" in message for message in notifications(app))
+        assert any(f"Exported 2 reports to {tmp_path / 'marked.csv'}" in message for message in notifications(app))
 
 
 async def test_e_without_marks_exports_the_current_results(store: Store, tmp_path: Path):
@@ -97,11 +99,145 @@ async def test_e_without_marks_exports_the_current_results(store: Store, tmp_pat
         await export_from_app(app, pilot, str(tmp_path / "all.json"), ("json",))
         data = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
         assert [report["id"] for report in data] == SEED_IDS[::-1]
-        # The file exists now: a second export does not overwrite it.
-        (tmp_path / "all.json").write_text("mine")
-        await export_from_app(app, pilot, str(tmp_path / "all.json"), ("json",))
-        assert (tmp_path / "all.json").read_text() == "mine"
-        assert any("exists already" in message for message in notifications(app))
+
+
+async def test_a_name_that_exists_keeps_the_dialog_open_and_offers_a_free_one(store: Store, tmp_path: Path):
+    (tmp_path / "reports.csv").write_text("mine")
+    (tmp_path / "reports-2.csv").write_text("mine too")
+    app = ArchiveApp(store)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await export_from_app(app, pilot, str(tmp_path / "reports.csv"))
+        assert isinstance(app.screen, ExportScreen)  # still open, nothing overwritten
+        assert (tmp_path / "reports.csv").read_text() == "mine"
+        said = screen_text(app)
+        assert "reports.csv exists already" in said and "not overwritten" in said
+        assert "Suggested: reports-3.csv" in said
+        assert app.screen.query_one("#export-path", Input).value == str(tmp_path / "reports-3.csv")
+        await pilot.press("enter")  # takes the name offered
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportScreen)
+        rows = list(csv.DictReader((tmp_path / "reports-3.csv").open(encoding="utf-8")))
+        assert [row["id"] for row in rows] == SEED_IDS
+        assert f"Exported 4 reports to {tmp_path / 'reports-3.csv'}" in notifications(app)
+        assert (tmp_path / "reports.csv").read_text() == "mine" and (
+            tmp_path / "reports-2.csv"
+        ).read_text() == "mine too"
+
+
+async def test_the_message_names_the_full_path_of_a_file_named_without_a_folder(
+    store: Store, tmp_path: Path, monkeypatch
+):
+    tmp_path = tmp_path / "out"  # (the archive is in the test's folder too)
+    tmp_path.mkdir()
+    monkeypatch.chdir(tmp_path)
+    app = ArchiveApp(store)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await export_from_app(app, pilot, "plain.md", ("md",))
+        assert (tmp_path / "plain.md").read_text(encoding="utf-8").startswith("| ID | Title")
+        assert f"Exported 4 reports to {tmp_path / 'plain.md'}" in notifications(app)
+
+
+@pytest.mark.parametrize("where", ["a-folder", "no-such-folder/x.csv", ""])
+async def test_a_name_that_cannot_be_written_keeps_the_dialog_open(store: Store, tmp_path: Path, where: str):
+    tmp_path = tmp_path / "out"  # (the archive is in the test's folder too)
+    (tmp_path / "a-folder").mkdir(parents=True)
+    app = ArchiveApp(store)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await export_from_app(app, pilot, str(tmp_path / where) if where else "")
+        assert isinstance(app.screen, ExportScreen)
+        said = screen_text(app)
+        expected = {"a-folder": "is a folder", "no-such-folder/x.csv": "There is no folder", "": "Type a file name"}
+        assert expected[where] in said
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["a-folder"]
+
+
+@pytest.mark.parametrize("open_the_list", [False, True])
+async def test_enter_on_the_format_list_exports(store: Store, tmp_path: Path, monkeypatch, open_the_list: bool):
+    """Enter on the format exports, as the Export button does; in its open list, Enter chooses and exports."""
+    tmp_path = tmp_path / "out"  # (the archive is in the test's folder too)
+    tmp_path.mkdir()
+    monkeypatch.chdir(tmp_path)
+    app = ArchiveApp(store)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("shift+tab")  # from the file name to the format
+        assert app.screen.focused is app.screen.query_one("#export-format")
+        if open_the_list:
+            await pilot.press("down", "down")  # opens the list at CSV; JSON
+            await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportScreen)
+        name = "reports.json" if open_the_list else "reports.csv"
+        assert [p.name for p in tmp_path.iterdir()] == [name]
+        if open_the_list:
+            assert [report["id"] for report in json.loads((tmp_path / name).read_text(encoding="utf-8"))] == SEED_IDS
+        assert f"Exported 4 reports to {tmp_path / name}" in notifications(app)
+
+
+async def test_nothing_to_export_writes_no_file_and_says_why(store: Store, tmp_path: Path, monkeypatch):
+    tmp_path = tmp_path / "out"  # (the archive is in the test's folder too)
+    tmp_path.mkdir()
+    monkeypatch.chdir(tmp_path)
+    app = ArchiveApp(store)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"nothingmatchesthis", "enter")
+        await wait_for_listing(pilot, "nothingmatchesthis")
+        await pilot.press("e")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportScreen)
+        assert "No report to export: no reports match" in notifications(app)
+        # The reports go while the dialog is open (another program deletes them): still no empty file.
+        await pilot.press("ctrl+u")
+        await wait_for_listing(pilot, "")
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        with sqlite3.connect(store.path) as conn:
+            conn.execute("DELETE FROM reports")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert list(tmp_path.iterdir()) == []
+        assert any(n.startswith("Nothing exported: no reports to export") for n in notifications(app))
+
+
+async def test_marks_are_copied_and_exported_in_the_listings_order_not_by_id(
+    store: Store, tmp_path: Path, monkeypatch, clipboard: list[str]
+):
+    tmp_path = tmp_path / "out"  # (the archive is in the test's folder too)
+    tmp_path.mkdir()
+    monkeypatch.chdir(tmp_path)
+    app = ArchiveApp(store)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")  # by title: RPT-1279, RPT-1045, RPT-363, RPT-280
+        await settle(pilot)
+        await pilot.press("home", "space", "space", "down", "space")  # all but RPT-363
+        await settle(pilot)
+        assert report_table(app).marked == {"RPT-1279", "RPT-1045", "RPT-280"}
+        await pilot.press("y")
+        await settle(pilot)
+        assert clipboard[-1] == "RPT-1279\nRPT-1045\nRPT-280"  # by ID it would be 1045, 1279, 280
+        await export_from_app(app, pilot, "by-title.csv")
+        rows = list(csv.DictReader((tmp_path / "by-title.csv").open(encoding="utf-8")))
+        assert [row["id"] for row in rows] == ["RPT-1279", "RPT-1045", "RPT-280"]
+        # Another sort and a search: the listing's order first, then a mark it does not list.
+        await pilot.press("S")  # titles Z to A
+        await settle(pilot)
+        await pilot.press("slash", *"Decisive", "enter")  # RPT-1045 and RPT-1279 only
+        await wait_for_listing(pilot, "Decisive")
+        await pilot.press("y")
+        await settle(pilot)
+        assert clipboard[-1] == "RPT-1045\nRPT-1279\nRPT-280"
+        await export_from_app(app, pilot, "searched.json", ("json",))
+        data = json.loads((tmp_path / "searched.json").read_text(encoding="utf-8"))
+        assert [report["id"] for report in data] == ["RPT-1045", "RPT-1279", "RPT-280"]
 
 
 async def test_choosing_a_format_changes_the_file_extension(store: Store):
@@ -142,12 +278,10 @@ async def test_served_to_a_browser_e_downloads_the_export_and_writes_nothing_her
         assert isinstance(app.screen, ExportScreen)
         assert not app.screen.query("#export-path")  # no file name on the server to ask for
         assert "downloads" in screen_text(app)
-        # The format by keyboard: back to it, open it, the next one (JSON), chosen; then enter downloads.
-        await pilot.press("shift+tab", "enter", "down", "enter")
-        await pilot.pause()
-        assert app.screen.query_one("#export-format").value == "json"
-        await pilot.press("enter")
+        # The format by keyboard: back to it, open its list, the next one (JSON); enter chooses and downloads.
+        await pilot.press("shift+tab", "down", "down", "enter")
         await settle(pilot)
+        assert not isinstance(app.screen, ExportScreen)
         assert len(delivered) == 1
         data, options = delivered[0]
         assert [report["id"] for report in json.loads(data.decode("utf-8"))] == ["RPT-1045", "RPT-363"]

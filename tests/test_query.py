@@ -21,6 +21,7 @@ def fts_expression(text: str | None) -> str | None:
         return None
     return query.match if query.exclude is None else f"({query.match}) NOT ({query.exclude})"
 
+
 DOCS = {
     1: ("Rare earth magnets", "Processing grip of the midstream"),
     2: ("Earth sciences", "Rare minerals and magnetic fields"),
@@ -105,8 +106,33 @@ def test_hyphens_commas_and_accents(fts):
 
 
 FTS_SYNTAX = st.sampled_from(
-    ['"', "(", ")", "*", ":", "^", "-", "+", ",", "{", "}", "NEAR", "NEAR(", "AND", "OR", "NOT", " ", "\t", "\x00",
-     "title:", "'", "\\", "\u0301", "\u200b", "\ufeff"]
+    [
+        '"',
+        "(",
+        ")",
+        "*",
+        ":",
+        "^",
+        "-",
+        "+",
+        ",",
+        "{",
+        "}",
+        "NEAR",
+        "NEAR(",
+        "AND",
+        "OR",
+        "NOT",
+        " ",
+        "\t",
+        "\x00",
+        "title:",
+        "'",
+        "\\",
+        "\u0301",
+        "\u200b",
+        "\ufeff",
+    ]
 )
 
 

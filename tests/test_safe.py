@@ -123,9 +123,7 @@ def test_fit_no_room(width):
     assert fit("anything", width) == ""
 
 
-@pytest.mark.parametrize(
-    "value", ["日本語のレポート", "😀😀😀😀", "a😀b日c", "Café 東京 report", "ｆｕｌｌｗｉｄｔｈ"]
-)
+@pytest.mark.parametrize("value", ["日本語のレポート", "😀😀😀😀", "a😀b日c", "Café 東京 report", "ｆｕｌｌｗｉｄｔｈ"])
 @pytest.mark.parametrize("width", [1, 2, 3, 4, 5, 6, 7, 20])
 def test_fit_wide_characters_fill_exactly_the_width(value, width):
     result = fit(value, width)

@@ -16,8 +16,39 @@ from .helpers import make_store
 
 pytestmark = pytest.mark.unit
 
-FTS_SYNTAX = ['"', "'", "(", ")", "*", "^", "-", "+", ":", "{", "}", "[", "]", "NEAR", "NEAR(", "AND", "OR", "NOT",
-              "near/3", "title:", "reports_fts", "\\", "%", "_", ",", ".", "\x00", "\x1b", " ", "\t", "\n"]
+FTS_SYNTAX = [
+    '"',
+    "'",
+    "(",
+    ")",
+    "*",
+    "^",
+    "-",
+    "+",
+    ":",
+    "{",
+    "}",
+    "[",
+    "]",
+    "NEAR",
+    "NEAR(",
+    "AND",
+    "OR",
+    "NOT",
+    "near/3",
+    "title:",
+    "reports_fts",
+    "\\",
+    "%",
+    "_",
+    ",",
+    ".",
+    "\x00",
+    "\x1b",
+    " ",
+    "\t",
+    "\n",
+]
 WORDS = ["magnet", "rare", "earth", "Malaysia", "稀土", "редкие", "مغناطيس", "🧲", "café", "naïve", "x" * 300]
 
 search_text = st.one_of(
@@ -71,8 +102,33 @@ def test_expression_is_only_quoted_strings(text: str):
 
 @pytest.mark.parametrize(
     "text",
-    ['"', '"supply', "(", ")", "*", " * ", "^", "-", ":", "NEAR", "AND", "OR NOT", "NEAR(a b)", "a:b", "   ", "",
-     "\t\n", "x" * 10_000, "稀土 редкие", '"""', "title:magnet", "-magnet", "^magnet", "magnet AND", "AND OR NOT NEAR"],
+    [
+        '"',
+        '"supply',
+        "(",
+        ")",
+        "*",
+        " * ",
+        "^",
+        "-",
+        ":",
+        "NEAR",
+        "AND",
+        "OR NOT",
+        "NEAR(a b)",
+        "a:b",
+        "   ",
+        "",
+        "\t\n",
+        "x" * 10_000,
+        "稀土 редкие",
+        '"""',
+        "title:magnet",
+        "-magnet",
+        "^magnet",
+        "magnet AND",
+        "AND OR NOT NEAR",
+    ],
 )
 def test_cli_search_never_fails(fuzz_store: Store, text: str):
     result = CliRunner().invoke(cli, ["search", "--db", str(fuzz_store.path), "--", text], obj={})

@@ -101,7 +101,7 @@ def test_served_copy_goes_to_the_browser_not_the_servers_clipboard(monkeypatch):
 
     monkeypatch.setattr(pyperclip, "copy", lambda text: pytest.fail("copied on the server"))
     app = WebApp()
-    assert clipboard.copy(app, "RPT-1045\x1b[2J") == "the browser's clipboard"
+    assert clipboard.copy(app, "RPT-1045\x1b[2J") == clipboard.BROWSER == "the browser's clipboard"
     assert app.copied == ["RPT-1045␛[2J"]
 
 
@@ -116,6 +116,7 @@ def test_served_link_opens_in_the_users_browser(monkeypatch):
     assert app.opened == ["https://example.org/report"]
     assert "new browser tab" in message
     # Anything but a web address is still only copied.
-    message, _ = links.open_link(app, "file:///etc/passwd")
+    copied = links.open_link(app, "file:///etc/passwd")
+    assert copied == links.Copied("link file:///etc/passwd", links.BROWSER, " (not a web address, so not opened)")
     assert app.opened == ["https://example.org/report"]
     assert app.copied == ["file:///etc/passwd"]

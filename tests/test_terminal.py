@@ -62,12 +62,12 @@ class Terminal:
             raise AssertionError(f"tmux {' '.join(args)} failed: {result.stderr.strip()}")
         return result.stdout
 
-    def start(self, args: list[str], width: int = 120, height: int = 32) -> None:
+    def start(self, args: list[str], width: int = 120, height: int = 32, clipboard: str = "on") -> None:
         command = " ".join(shlex.quote(part) for part in [str(CONSOLE_SCRIPT), *args])
         script = f"{command}; echo EXIT=$? > {shlex.quote(str(self.exit_file))}"
         self.tmux(
             "new-session", "-d", "-x", str(width), "-y", str(height), "sh", "-c", script,
-            ";", "set", "-s", "set-clipboard", "on",
+            ";", "set", "-s", "set-clipboard", clipboard,
         )  # fmt: skip
         self.socket_path = self.tmux("display-message", "-p", "#{socket_path}").strip()
 
@@ -138,6 +138,32 @@ def table_ids(screen: str, prefix: str = "RPT-") -> list[str]:
     return ids
 
 
+def toasts(screen: str) -> str:
+    """The notifications' text as one line (a long one wraps inside its box)."""
+    parts = [line.rsplit("▌", 1)[1].strip() for line in screen.splitlines() if "▌" in line]
+    return " ".join(part.rstrip("▎ ") for part in parts if part)
+
+
+@pytest.mark.parametrize("setting", ["on", "off", "external"])
+def test_y_over_ssh_says_copied_only_when_tmux_takes_it(terminal: Terminal, archive_path: Path, setting: str):
+    """DISPLAY unset: the ID goes by OSC 52; tmux's set-clipboard decides whether it arrives, and the app says which."""
+    terminal.start(["--db", str(archive_path)], clipboard=setting)
+    terminal.wait_for(lambda s: "4 reports" in s and "y Copy ID" in footer(s), "the list")
+    terminal.keys("y")
+    said = terminal.wait_for(lambda s: "RPT-1045" in toasts(s), "the copy notification")
+    if setting == "on":
+        assert "Copied RPT-1045 to tmux's paste buffer (OSC 52)" in toasts(said)
+        terminal.wait_until(lambda: terminal.buffer() == "RPT-1045", "the ID in tmux's paste buffer")
+    else:
+        drops = f"Sent RPT-1045 by OSC 52, but tmux drops it (set-clipboard {setting})"
+        assert f"{drops}: run tmux set -s set-clipboard on" in toasts(said)
+        assert "Copied" not in toasts(said)
+        time.sleep(0.5)
+        assert terminal.buffer() == ""  # dropped indeed
+    terminal.keys("q")
+    terminal.wait_until(lambda: terminal.exit_status() is not None, "the app to exit")
+
+
 def test_search_access_copy_quit_over_ssh(terminal: Terminal, archive_path: Path):
     before = views_in_file(archive_path, "RPT-1045")
     terminal.start(["--db", str(archive_path)])
@@ -161,7 +187,7 @@ def test_search_access_copy_quit_over_ssh(terminal: Terminal, archive_path: Path
     terminal.wait_until(lambda: views_in_file(archive_path, "RPT-1045") == before + 1, "the view to be counted")
 
     terminal.keys("y")
-    terminal.wait_for(lambda s: "Copied RPT-1045 to the terminal clipboard" in s, "the copy notification")
+    terminal.wait_for(lambda s: "Copied RPT-1045 to tmux's paste buffer" in toasts(s), "the copy notification")
     terminal.wait_until(lambda: terminal.buffer() == "RPT-1045", "the ID in tmux's paste buffer")
 
     terminal.keys("q")

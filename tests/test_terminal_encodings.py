@@ -32,7 +32,11 @@ def test_app_in_a_non_utf8_terminal_says_so(archive_path):
     env = dict(os.environ, PYTHONIOENCODING="ascii", LANG="C", LC_ALL="C")
     proc = subprocess.run(
         [sys.executable, "-m", "tui_archive", "--db", str(archive_path)],
-        capture_output=True, text=True, env=env, timeout=30, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
     )
     assert proc.returncode == 1
     assert "needs a UTF-8 terminal" in proc.stderr

@@ -15,6 +15,7 @@ import re
 import shlex
 import subprocess
 import sys
+import textwrap
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -65,15 +66,50 @@ def open_archive(ctx: click.Context, db: str | None, *, create: bool = False) ->
     return store, location.note
 
 
+ERROR = "Error: "
+"""The one prefix of every error the command prints: click's own (usage errors, ClickException),
+an import's problem lines, archive errors and an unexpected fault alike."""
+
+_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+_KEPT_HYPHEN = "\u2011"  # a non-breaking hyphen while the text is wrapped, a plain one after
+
+
+class HelpFormatter(click.HelpFormatter):
+    """Help wrapped between words only: ``--skip-bad`` or ``read-only`` is never split at its hyphen."""
+
+    def write_text(self, text: str) -> None:
+        super().write_text(_HYPHEN.sub(_KEPT_HYPHEN, text))
+
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        kept = [(_HYPHEN.sub(_KEPT_HYPHEN, first), _HYPHEN.sub(_KEPT_HYPHEN, second)) for first, second in rows]
+        super().write_dl(kept, col_max, col_spacing)
+
+    def getvalue(self) -> str:
+        return super().getvalue().replace(_KEPT_HYPHEN, "-")
+
+
+class ArchiveContext(click.Context):
+    formatter_class = HelpFormatter
+
+
+class ArchiveCommand(click.Command):
+    """A command whose help is wrapped by :class:`HelpFormatter`."""
+
+    context_class = ArchiveContext
+
+
 class ArchiveGroup(click.Group):
     """The CLI's error boundary: an archive error is one line on stderr and exit status 1."""
+
+    context_class = ArchiveContext
+    command_class = ArchiveCommand
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ImportFailed as failure:
             for problem in failure.problems:
-                click.echo(f"error: {clean(str(problem))}", err=True)
+                click.echo(f"{ERROR}{clean(str(problem))}", err=True)
             raise click.ClickException(clean(str(failure))) from None
         except ArchiveError as error:
             raise click.ClickException(clean(str(error))) from None
@@ -95,7 +131,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     app = ArchiveApp(store, note, History.for_user(store.path))
     app.run()
     if app.crash_message is not None:  # an unexpected error: one line saying where its log is
-        click.echo(app.crash_message, err=True)
+        click.echo(f"{ERROR}{app.crash_message}", err=True)
     if app.return_code:
         ctx.exit(app.return_code)
 
@@ -116,7 +152,20 @@ def _require_utf8_terminal() -> None:
 def _syntax_help() -> str:
     """``search --help``: the search language, from the one table the help screen shows too."""
     width = max(len(typed) for typed, _ in SEARCH_SYNTAX) + 2
-    lines = [f"{typed:<{width}}{finds}" for typed, finds in SEARCH_SYNTAX]
+    # A table kept as it is (\b), each description wrapped between words to fit 78 columns with the indent.
+    lines = [
+        line
+        for typed, finds in SEARCH_SYNTAX
+        for line in textwrap.wrap(
+            re.sub(r'"[^"]*"', lambda quoted: quoted.group().replace(" ", "\u00a0"), finds),  # "rare earths" whole
+            76,
+            initial_indent=f"{typed:<{width}}",
+            subsequent_indent=" " * width,
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+    ]
+    lines = [line.replace("\u00a0", " ") for line in lines]
     return (
         "List reports matching QUERY, in the search box's language. Several words are one query"
         " (search supply chain is search 'supply chain'); a query that starts with -word goes after --:"
@@ -124,7 +173,7 @@ def _syntax_help() -> str:
     )
 
 
-class SearchCommand(click.Command):
+class SearchCommand(ArchiveCommand):
     """``search``, whose query may start with ``-word`` (leave the word out) after ``--``.
 
     Without ``--``, click would read ``-cobalt`` as ``-c obalt`` (a category) or
@@ -162,9 +211,13 @@ class SearchCommand(click.Command):
         return super().parse_args(ctx, args)
 
 
-@cli.command(cls=SearchCommand, help=_syntax_help())
+@cli.command(
+    cls=SearchCommand, help=_syntax_help(), short_help="List the reports a query finds, as the search box does."
+)
 @click.argument("query", nargs=-1)
-@click.option("--category", "-c", help="Only reports in a category starting with this, in any case (as category:).")
+@click.option(
+    "--category", "-c", help="Only reports whose category starts with this, in any case (as category:NAME does)."
+)
 @click.option(
     "--sort",
     type=click.Choice([RELEVANCE, *SORTS]),
@@ -258,7 +311,7 @@ TEXT_CELL = 1000
 """The most characters of one field the text listing prints (a 10 MB title is not printed whole)."""
 
 
-@cli.command()
+@cli.command(short_help="Print one report, counting a view of it.")
 @click.argument("report_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--no-count", is_flag=True, help="Do not count this as a view.")
@@ -342,7 +395,7 @@ def format_report(report: Report) -> str:
     return "\n".join(lines)
 
 
-@cli.command("import")
+@cli.command("import", short_help="Import reports from pages, CSV, JSON or JSON Lines files.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @click.option(
     "--skip-bad",
@@ -382,7 +435,7 @@ def _progress_bar(stack: contextlib.ExitStack, label: str = "importing") -> Call
     return progress
 
 
-@cli.command()
+@cli.command(short_help="Check the archive fully and repair what other programs broke.")
 @archive_option
 @click.pass_context
 def repair(ctx: click.Context, db: str | None) -> None:
@@ -407,7 +460,7 @@ def repair(ctx: click.Context, db: str | None) -> None:
         click.echo(f"{clean(store.path)}: nothing to repair", err=True)
 
 
-@cli.command()
+@cli.command(short_help="Serve the app to web browsers, behind a token.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
 @click.option(
@@ -432,7 +485,6 @@ def serve(
     Each browser tab runs its own copy of the app on the same archive, as
     this user, as a terminal session would. Stop the server with Ctrl+C.
 
-    \b
     Who can use it: whoever has the URL it prints, which holds a token
     (http://127.0.0.1:8000/?token=...). Every user of this machine can
     connect to a port on 127.0.0.1; the token is what keeps them out, and
@@ -524,5 +576,5 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as error:  # a fault in the program: its traceback to the log, one line here
-        click.echo(crash.sentence(error, crash.write_log(error)), err=True)
+        click.echo(f"{ERROR}{crash.sentence(error, crash.write_log(error))}", err=True)
         sys.exit(1)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO, cast
@@ -63,6 +65,25 @@ def to_file(reports: Iterable[Report], fmt: str, path: Path) -> int:
         if isinstance(error, (ArchiveError, TypeError, ValueError)):
             raise FileFailed(f"not exported to {where}: {error}") from error
         raise
+
+
+def free_path(path: Path) -> Path:
+    """``path`` if nothing is there, else the first free name beside it: reports-2.csv, reports-3.csv...
+
+    (A name that ends in a small number already counts on from it: reports-2.csv
+    taken suggests reports-3.csv, not reports-2-2.csv.)
+    """
+    if not os.path.lexists(path):
+        return path
+    base, number = path.stem, 1
+    counted = re.fullmatch(r"(.+)-(\d{1,3})", base)
+    if counted:
+        base, number = counted.group(1), int(counted.group(2))
+    for n in range(number + 1, number + 10_000):
+        candidate = path.with_name(f"{base}-{n}{path.suffix}")
+        if not os.path.lexists(candidate):
+            return candidate
+    return path  # nothing free among ten thousand: the caller says the name is taken
 
 
 DOWNLOAD_LIMIT = 256 * 1024 * 1024

@@ -19,6 +19,7 @@ two cores; see benchmarks/):
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Generator
@@ -393,3 +394,34 @@ class Reader:
         """The whole best-match listing: the ranked candidates, then the older matches."""
         older = self._older(listing)
         return [self._ranked(listing), *([] if older is None else [older])]
+
+    def listed_order(self, listing: Listing, rowids: list[int]) -> list[int]:
+        """Those of ``rowids`` that ``listing`` holds, in its order: the marked reports as listed.
+
+        One statement over the few rows asked for (in best match order, the ranked
+        candidates are read as :meth:`position` does), not a walk through the listing.
+        """
+        if not rowids:
+            return []
+        chosen = "reports.rowid IN (SELECT value FROM json_each(?))"
+        wanted = json.dumps(rowids)
+        sort = listing.effective_sort
+        if sort != RELEVANCE:  # each row asked for checked against the full-text index, not every match read
+            from_where, params = _from_where(listing, with_match=False)
+            if listing.match is not None:
+                from_where += (
+                    " AND EXISTS (SELECT 1 FROM reports_fts WHERE reports_fts MATCH ?"
+                    " AND reports_fts.rowid = reports.rowid)"
+                )
+                params.append(listing.match)
+            order = _order_by(sort, listing.descending)
+            rows = self._all(f"SELECT reports.rowid {from_where} AND {chosen} {order}", [*params, wanted])
+            return [row[0] for row in rows]
+        from_where, params = _from_where(listing)
+        asked = set(rowids)
+        ranked = [row[0] for row in self._all(*self._ranked(listing, columns="reports.rowid"))]
+        found = [rowid for rowid in ranked if rowid in asked]
+        if len(ranked) == RELEVANCE_CANDIDATES:  # older matches follow the ranked ones, newest first
+            sql = f"SELECT reports.rowid {from_where} AND reports.rowid < ? AND {chosen} ORDER BY reports.rowid DESC"
+            found += [row[0] for row in self._all(sql, [*params, min(ranked), wanted])]
+        return found

@@ -339,6 +339,11 @@ class Store:
             finally:
                 reports.close()
 
+    def listed_order(self, listing: Listing, rowids: Iterable[int]) -> list[int]:
+        """Those of these rows that ``listing`` holds, in its order (for marked reports: as listed)."""
+        with self.session() as session:
+            return session.listed_order(listing, list(rowids))
+
     def iter_ids(self, report_ids: Iterable[str]) -> Iterator[Report]:
         """The reports with these IDs, in the order given, as the archive was when the first is read;
         IDs no longer in the archive are skipped, and an ID another program stored twice gives both reports."""

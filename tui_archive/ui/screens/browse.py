@@ -278,7 +278,7 @@ class BrowseScreen(Screen[None]):
 
     def _copy_id(self) -> None:
         if self.table.marks:
-            actions.copy_marked(self, list(self.table.marks.values()))
+            actions.copy_marked(self, self.store, self.listing, self.table.marks.values())
         else:
             actions.copy_report_id(self, self.table.highlighted)
 
@@ -302,8 +302,7 @@ class BrowseScreen(Screen[None]):
         if self.table.row_count == 0 and not self.table.marks:
             self._say_empty("to export")
             return
-        marked = sorted(self.table.marks.values(), key=lambda report: (report.id, report.rowid or 0))
-        actions.ask_and_export(self, self.store, marked, self.listing, self.status.total)
+        actions.ask_and_export(self, self.store, list(self.table.marks.values()), self.listing, self.status.total)
 
     def action_history(self) -> None:
         def chosen(report_id: str | None) -> None:
