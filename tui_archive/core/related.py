@@ -10,8 +10,9 @@ best match (bm25) first, the report itself left out. How the words are chosen:
   ``fts5vocab`` table there. Nothing is written to the archive itself, so this
   works on a read-only file and leaves the file as other tools see it.
 - Each word's rarity is how many reports hold it, counted in the index up to
-  :data:`RARE_BELOW` (a word more common than that says little about a report,
-  and counting a word in every report would take a second at a million).
+  :data:`RARE_BELOW` (a word more common than that, or held by over half the
+  reports, says little about a report; and counting a word in every report
+  would take a second at a million).
   ``fts5vocab`` over the whole index would count every common word in full.
 - The words are weighted by how often the report uses them (the title counts
   twice) times their rarity (idf), and the best are taken while the reports
@@ -77,7 +78,7 @@ def distinctive_terms(conn: sqlite3.Connection, text: str) -> list[str]:
             "SELECT count(*) FROM (SELECT 1 FROM reports_fts WHERE reports_fts MATCH ? LIMIT ?)",
             ['"' + term.replace('"', '""') + '"', RARE_BELOW],
         ).fetchone()[0]
-        if held <= 1 or held >= RARE_BELOW:
+        if held <= 1 or held >= RARE_BELOW or held * 2 > reports:  # only it, or too common to tell
             continue
         rarity = math.log(1 + (reports - held + 0.5) / (held + 0.5))
         scored.append((count * rarity, term, held))

@@ -22,6 +22,8 @@ from . import schema
 from .errors import ArchiveReadOnly, NoArchive, NotAnArchive, ViewRefused, from_os, from_sqlite
 from .listing import Listing, Reader
 from .model import BINARY, MAX_VIEWS, Category, Report, brief_columns, full_columns
+from .query import related_text
+from .related import read_related
 from .writer import Writer
 
 DEFAULT_NAME = "Report Archive"
@@ -229,6 +231,18 @@ class Store:
         case (rpt-1045 for RPT-1045), else itself unchanged."""
         with self.session() as session:
             return session.resolve_id(report_id)
+
+    def related_listing(self, report_id: str) -> Listing | None:
+        """The listing of reports like the one with ``report_id`` (as ``related:ID`` in a search; the ID
+        found as :meth:`resolve_id` finds it), with the words it searches for; None if there is no such report."""
+        with self.session() as session:
+            assert session.conn is not None
+            found = session.resolve_id(report_id)
+            related = read_related(session.conn, found)
+        if related.rowid is None:
+            return None
+        text = related_text(found) or "related:" + found.replace('"', "")  # (the words are read already)
+        return Listing(text=text, related=related)
 
     def get_row(self, rowid: int, *, brief: bool = False) -> Report | None:
         """The report in this row of the file (``brief``: as the list shows it)."""

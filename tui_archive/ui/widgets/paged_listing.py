@@ -113,7 +113,6 @@ class PagedListing(ScrollView, can_focus=True):
             return self.highlighted.id if self.highlighted is not None else None
         return self._kept
 
-
     @property
     def awaiting_rows(self) -> bool:
         """Whether a new listing was asked for and its first page is not shown yet."""
