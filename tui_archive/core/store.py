@@ -174,6 +174,11 @@ class Store:
         if self.readonly:
             raise ArchiveReadOnly("the archive is read-only", path=self.path)
 
+    def version_reader(self) -> VersionReader:
+        """A connection of its own that says when other connections have changed the archive (see
+        :class:`VersionReader`); close it when done."""
+        return VersionReader(self)
+
     # -- archive facts -------------------------------------------------------
 
     def name(self) -> str:
@@ -367,6 +372,34 @@ class Store:
             report = self.get_row(rowid)
             if report is not None:
                 yield report
+
+
+class VersionReader:
+    """``PRAGMA data_version`` on a connection kept for it: the number changes when any other
+    connection (another process, or this one's pool) commits a change to the archive.
+
+    Asking costs a few microseconds and never waits: a busy archive raises
+    :class:`~.errors.ArchiveBusy` at once (ask again later).
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._conn: sqlite3.Connection | None = None
+
+    def version(self) -> int:
+        try:
+            if self._conn is None:
+                conn = self._store._open()
+                conn.execute("PRAGMA busy_timeout = 0")
+                self._conn = conn
+            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error as error:
+            raise from_sqlite(error, self._store.path) from error
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
 
 @contextmanager
