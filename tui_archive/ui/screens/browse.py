@@ -57,7 +57,7 @@ class BrowseScreen(Screen[None]):
         Binding("space", "toggle_mark", "Mark / unmark", show=False, id="mark"),
         Binding("u", "unmark_all", "Unmark all", show=False, id="unmark-all"),
         Binding("e", "export", "Export", show=False, id="export"),
-        Binding("r", "related", "Related", id="related"),
+        Binding("r", "related", "Related reports", show=False, id="related"),  # (the footer keeps Quit at 80 columns)
         Binding("R", "reload", "Reload (show new reports)", show=False, id="reload"),
     ]
 
