@@ -32,6 +32,8 @@ TARGETS = {
 }
 
 
+
+
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (0-100), interpolating between the sorted values."""
     ordered = sorted(values)

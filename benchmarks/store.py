@@ -44,6 +44,7 @@ def child_import(args) -> dict:
     from tui_archive.core.importers import import_files
     from tui_archive.core.store import Store
 
+
     db = Path(args.db)
     remove_archive(db)
     store = Store(db)
@@ -97,6 +98,7 @@ def bench_store(db: Path, access_samples: int) -> dict:
     """The store called directly: windows per sort and per term, count, categories, access."""
     from tui_archive.core.listing import SORTS, Listing
     from tui_archive.core.store import Store
+
 
     store = Store(db, create=False)
 
