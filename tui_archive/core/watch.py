@@ -41,8 +41,9 @@ def newest_row(store: Store) -> int:
         return int(conn.execute("SELECT coalesce(max(rowid), 0) FROM reports").fetchone()[0])
 
 
-def read_fresh(store: Store, rowids: Iterable[int], since: int) -> Fresh:
-    """The rows ``rowids`` as they now stand, and how many reports came after row ``since``, as one snapshot."""
+def read_fresh(store: Store, rowids: Iterable[int], since: int | None) -> Fresh:
+    """The rows ``rowids`` as they now stand, and how many reports came after row ``since``
+    (None: not known, none counted), as one snapshot."""
     wanted = json.dumps(sorted(set(rowids)))
     with store.connection() as conn:
         conn.execute("BEGIN")
@@ -50,7 +51,9 @@ def read_fresh(store: Store, rowids: Iterable[int], since: int) -> Fresh:
             f"SELECT {brief_columns()} FROM reports WHERE rowid IN (SELECT value FROM json_each(?))", [wanted]
         ).fetchall()
         newest = int(conn.execute("SELECT coalesce(max(rowid), 0) FROM reports").fetchone()[0])
-        added = int(conn.execute("SELECT count(*) FROM reports WHERE rowid > ?", [since]).fetchone()[0])
+        added = 0
+        if since is not None:
+            added = int(conn.execute("SELECT count(*) FROM reports WHERE rowid > ?", [since]).fetchone()[0])
         conn.execute("COMMIT")
     return Fresh([Report.from_row(row, brief=True) for row in rows], newest, added)
 

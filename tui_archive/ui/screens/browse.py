@@ -70,7 +70,9 @@ class BrowseScreen(Screen[None]):
             self.newest = newest
 
     class _Refreshed(Message, bubble=False):
-        def __init__(self, listing: Listing, fresh: Fresh) -> None:
+        """The rows held, read again (None: the read failed, and the app's failure handler says why)."""
+
+        def __init__(self, listing: Listing, fresh: Fresh | None) -> None:
             super().__init__()
             self.listing = listing
             self.fresh = fresh
@@ -243,14 +245,13 @@ class BrowseScreen(Screen[None]):
         self._refreshing = True
         self._refresh_again = False
         store, listing, rowids, since = self.store, self.listing, self.table.held_rowids(), self._newest
-        newest = since if since is not None else -1
 
         def work() -> None:
+            fresh = None
             try:
-                self.post_message(self._Refreshed(listing, read_fresh(store, rowids, max(newest, 0))))
-            except BaseException:
-                self.post_message(self._Refreshed(listing, Fresh([], newest, 0)))
-                raise
+                fresh = read_fresh(store, rowids, since)
+            finally:
+                self.post_message(self._Refreshed(listing, fresh))
 
         run_blocking(self, work, group="refresh")
 
@@ -258,19 +259,20 @@ class BrowseScreen(Screen[None]):
     def _refreshed(self, message: _Refreshed) -> None:
         """Views and fields change in place (the rows do not move); new reports are announced."""
         self._refreshing = False
-        if message.listing is self.listing:
+        fresh = message.fresh
+        if fresh is not None and message.listing is self.listing:
             highlighted = self.table.highlighted
-            changed = self.table.renew(message.fresh.reports)
+            changed = self.table.renew(fresh.reports)
             now = self.table.highlighted
             if now is not None and highlighted is not None and now is not highlighted and now in changed:
                 self.query_one(DetailPane).show(now)
             if self._newest is None:  # read before the list's own newest row came: count from now on
-                self._newest = message.fresh.newest
-            elif message.fresh.added != self.status.added:
-                if message.fresh.added and not self.status.added:
-                    noun = "report" if message.fresh.added == 1 else "reports"
-                    self.notify(f"{message.fresh.added:,} new {noun} in the archive: press R to show them")
-                self.status.added = message.fresh.added
+                self._newest = fresh.newest
+            elif fresh.added != self.status.added:
+                if fresh.added and not self.status.added:
+                    noun = "report" if fresh.added == 1 else "reports"
+                    self.notify(f"{fresh.added:,} new {noun} in the archive: press R to show them")
+                self.status.added = fresh.added
         if self._refresh_again:
             self._archive_changed()
 
