@@ -302,10 +302,11 @@ def show(ctx: click.Context, report_id: str, as_json: bool, no_count: bool, db: 
 @archive_option
 @click.pass_context
 def related(ctx: click.Context, report_id: str, limit: int, as_json: bool, db: str | None) -> None:
-    """List the reports most like one report, best match first (as related:ID in a search).
+    """List the reports most like one, best first.
 
-    Like: sharing the rarest words of its title and summary. Each line is as in search;
-    stderr names the words searched for. ID is found as show finds it.
+    As related:ID in a search: the reports sharing the rarest words of its title and summary,
+    best match first, itself left out. Each line is as in search; stderr names the words
+    searched for. ID is found as show finds it.
     """
     store, _ = open_archive(ctx, db)
     listing = store.related_listing(report_id)
