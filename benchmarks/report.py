@@ -291,6 +291,17 @@ def store_lines(store: dict, n: int) -> list[Line]:
     lines.append(
         Line("store: count · categories, whole archive", n, f"{fmt_s(store['count'])} · {fmt_s(store['categories'])}")
     )
+    if "related" in store:
+        for key, what in (("page", f"first page of related:ID ({PAGE} rows)"), ("cli", "tui-archive related ID (10)")):
+            times = sorted(store["related"][key])
+            lines.append(
+                Line(
+                    f"store: {what}, {len(times)} reports at random",
+                    n,
+                    f"min {fmt_s(times[0])} · median {fmt_s(statistics.median(times))} · max {fmt_s(times[-1])}",
+                    "< 200 ms",
+                )
+            )
     for kind, x in store["terms"].items():
         lines.append(
             Line(

@@ -70,6 +70,30 @@ def child_import(args) -> dict:
     }
 
 
+RELATED_SAMPLES = 20
+
+
+def related_figures(store, n: int, samples: int = RELATED_SAMPLES) -> dict:
+    """Reports like one, for ``samples`` reports at random, each read once as a new search would:
+    the first page of ``related:ID`` (words read from the archive, then ranked), and
+    ``tui-archive related ID``'s ten (the words, then the ten)."""
+    from tui_archive.core.listing import Listing
+
+    rng = random.Random(5)
+    page, top = [], []
+    for _ in range(samples):
+        report_id = f"RPT-{rng.randint(1, n)}"
+        start = perf_counter()
+        store.window(Listing(text=f"related:{report_id}"), 0, PAGE, brief=True)
+        page.append(perf_counter() - start)
+        start = perf_counter()
+        listing = store.related_listing(report_id)
+        if listing is not None:
+            list(store.iter_listing(listing, limit=10))
+        top.append(perf_counter() - start)
+    return {"page": page, "cli": top}
+
+
 def bench_store(db: Path, access_samples: int) -> dict:
     """The store called directly: windows per sort and per term, count, categories, access."""
     from tui_archive.core.listing import SORTS, Listing
@@ -116,6 +140,8 @@ def bench_store(db: Path, access_samples: int) -> dict:
     for kind, term in generate.terms().items():
         log(f"    store: {kind} term {term!r}")
         result["terms"][kind] = term_figures(term)
+    log("    store: related reports")
+    result["related"] = related_figures(store, n)
     rng = random.Random(3)
     times = []
     for _ in range(access_samples):

@@ -348,6 +348,52 @@ def show(ctx: click.Context, report_id: str, as_json: bool, no_count: bool, db: 
         click.echo(clean(note), err=True)
 
 
+@cli.command()
+@click.argument("report_id", metavar="ID")
+@click.option("--limit", "-n", type=click.IntRange(min=0), default=10, show_default=True, help="At most this many.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (as search --json does).")
+@archive_option
+@click.pass_context
+def related(ctx: click.Context, report_id: str, limit: int, as_json: bool, db: str | None) -> None:
+    """List the reports most like one, best first.
+
+    As related:ID in a search: the reports sharing the rarest words of its title and summary,
+    best match first, itself left out. Each line is as in search; stderr names the words
+    searched for. ID is found as show finds it.
+    """
+    store, _ = open_archive(ctx, db)
+    listing = store.related_listing(report_id)
+    if listing is None:
+        raise click.ClickException(f"no report with ID {clean(report_id)!r}")
+    reports = list(store.iter_listing(listing, limit=limit))
+    if as_json:
+        export.write(reports, "json", sys.stdout, inert=sys.stdout.isatty())
+    else:
+        for report in reports:
+            click.echo("\t".join(_cell(value, name in report.cut) for name, value in _text_fields(report)))
+    terms = listing.related.terms if listing.related is not None else ()
+    noun = "report" if len(reports) == 1 else "reports"
+    if terms:
+        click.echo(
+            f"{len(reports):,} {noun} like {clean(listing.query.related)}, by the words {clean(', '.join(terms))}",
+            err=True,
+        )
+    else:
+        click.echo(
+            f"no reports like {clean(listing.query.related)}: it shares none of its words with another report", err=True
+        )
+
+
+def _text_fields(report: Report) -> list[tuple[str, object]]:
+    return [
+        ("id", report.id),
+        ("date", report.date),
+        ("views", report.views),
+        ("category", report.category),
+        ("title", report.title),
+    ]
+
+
 BUSY_NOTE_AFTER = 1.0
 """Seconds a view may take before ``show`` says it is waiting for a busy archive."""
 

@@ -30,6 +30,7 @@ from typing import Any
 from .errors import Interrupted
 from .model import Category, Report, brief_columns, full_columns
 from .query import Query, parse_query
+from .related import Related, read_related
 from .schema import NATURAL_ID_NUMBER, NATURAL_ID_PREFIX
 
 # Each sort key: the ORDER BY expression, and whether it reads best descending.
@@ -57,6 +58,7 @@ SORT_LABELS = {
 }
 
 RELEVANCE_CANDIDATES = 5000
+_NOTHING = '""'  # an FTS5 expression that matches no report
 _DENSITY_SAMPLE = 1000
 _DENSE = 0.2  # share of reports matching above which the sort index is walked
 
@@ -76,6 +78,8 @@ class Listing:
     reverse: bool = False
     typing: bool = False
     """Text from the search box as it is typed: its last word counts as a prefix."""
+    related: Related | None = None
+    """For ``related:ID`` in the text, its words once read from the archive (readers fill it in)."""
 
     @cached_property
     def query(self) -> Query:
@@ -86,9 +90,13 @@ class Listing:
     def match(self) -> str | None:
         """The FTS5 expression matching reports must satisfy, exclusions included."""
         query = self.query
-        if query.match is None:
+        match = query.match
+        if query.related is not None:  # matches nothing until the reader has read the report's words
+            like = (self.related.match if self.related is not None else None) or _NOTHING
+            match = like if match is None else f"({like}) AND ({match})"
+        if match is None:
             return None
-        return query.match if query.exclude is None else f"({query.match}) NOT ({query.exclude})"
+        return match if query.exclude is None else f"({match}) NOT ({query.exclude})"
 
     @property
     def filtered(self) -> bool:
@@ -162,6 +170,9 @@ def _from_where(listing: Listing, *, with_match: bool = True) -> tuple[str, list
     if listing.category is not None:
         sql += " AND reports.category = ?"
         params.append(listing.category)
+    if listing.related is not None and listing.related.rowid is not None:  # not the report itself
+        sql += " AND reports.rowid != ?"
+        params.append(listing.related.rowid)
     return sql, params
 
 
@@ -184,6 +195,7 @@ class Reader:
         self._interrupted = False
         self._conn_lock = threading.Lock()
         self._brief = False
+        self._related: dict[str, Related] = {}
 
     @property
     def _columns(self) -> str:
@@ -205,6 +217,7 @@ class Reader:
         return self.conn.execute(sql, params).fetchall()
 
     def count(self, listing: Listing) -> int:
+        listing = self.resolved(listing)
         from_where, params = _from_where(listing)
         return int(self._all(f"SELECT count(*) {from_where}", params)[0][0])
 
@@ -214,6 +227,7 @@ class Reader:
         Counted along the sort's index: the rows that come before it. In best
         match order, only a report among the ranked candidates has a place.
         """
+        listing = self.resolved(listing)
         sort = listing.effective_sort
         from_where, params = _from_where(listing)
         if sort == RELEVANCE:
@@ -242,6 +256,19 @@ class Reader:
             extra = [key, key, report_id]
         return int(self._all(f"SELECT count(*) {from_where} AND {condition}", [*params, *extra])[0][0])
 
+    def resolved(self, listing: Listing) -> Listing:
+        """The listing with what ``related:ID`` stands for read from the archive (once per reader)."""
+        wanted = listing.query.related
+        if wanted is None or listing.related is not None:
+            return listing
+        related = self._related.get(wanted)
+        if related is None:
+            assert self.conn is not None, "use the session in a with block"
+            if self._interrupted:
+                raise Interrupted()
+            related = self._related[wanted] = read_related(self.conn, self.resolve_id(wanted))
+        return replace(listing, related=related)
+
     def resolve_id(self, report_id: str) -> str:
         """``report_id`` as stored: itself if a report has it, else the one ID equal to it in another
         case (rpt-1045 for RPT-1045), else itself unchanged."""
@@ -252,6 +279,7 @@ class Reader:
         return same[0]
 
     def categories(self, listing: Listing) -> list[Category]:
+        listing = self.resolved(listing)
         from_where, params = _from_where(replace(listing, category=None))
         sql = (
             f"SELECT reports.category AS name, count(*) AS n {from_where}"
@@ -269,6 +297,7 @@ class Reader:
         if limit <= 0:
             return []
         self._brief = brief
+        listing = self.resolved(listing)
         sort = listing.effective_sort
         if sort == RELEVANCE:
             return self._relevance_window(listing, offset, limit)
@@ -313,6 +342,7 @@ class Reader:
         """
         assert self.conn is not None, "use the session in a with block"
         self._brief = False  # an export has every field in full
+        listing = self.resolved(listing)
         sort = listing.effective_sort
         if sort == RELEVANCE:
             parts = self._relevance_parts(listing)

@@ -52,10 +52,11 @@ SEARCH_SYNTAX: tuple[tuple[str, str], ...] = (
     ("before:2025", "dated before 2025"),
     ("views:>100", "by view count: views:<10, views:>=5, views:7, views:5..20"),
     ("id:RPT-1*", "IDs like it; * stands for any characters"),
+    ("related:RPT-1045", "reports like that one (its rarest words), best match first"),
 )
 """Each thing the search box understands: an example of it, and what it finds."""
 
-FIELDS = ("category", "after", "before", "views", "id")
+FIELDS = ("category", "after", "before", "views", "id", "related")
 
 MAX_TERMS = 64
 """Words, phrases and fields used from one query; the rest are ignored, with a hint.
@@ -90,10 +91,12 @@ class Query:
     where: tuple[str, ...] = ()
     params: tuple[object, ...] = ()
     hints: tuple[str, ...] = ()
+    related: str | None = None
+    """The ID in ``related:ID``: list reports like that one (the archive says which words those are)."""
 
     @property
     def empty(self) -> bool:
-        return self.match is None and self.exclude is None and not self.where
+        return self.match is None and self.exclude is None and not self.where and self.related is None
 
 
 def _like_escape(value: str) -> str:
@@ -146,6 +149,7 @@ def parse_query(text: str | None, *, typing: bool = False) -> Query:
     pending_or = False
     used = 0
     dates: list[str] = []  # [start, end) of the dates asked for
+    related: str | None = None
     for index, m in enumerate(pieces):
         last = index == len(pieces) - 1
         negative, field, phrase, word = bool(m["neg"]), m["field"], m["phrase"], m["word"]
@@ -153,6 +157,10 @@ def parse_query(text: str | None, *, typing: bool = False) -> Query:
         if used == MAX_TERMS and (field is not None or _TOKEN.search(value) and value != "OR"):
             hints.append(f"only the first {MAX_TERMS} words and fields were used; the rest were ignored")
             break
+        if field is not None and field.lower() == "related" and value.strip():
+            used += 1
+            related = value.strip()  # the last one counts
+            continue
         if field is not None and field.lower() in FIELDS:
             used += 1
             clause = _field_clause(field.lower(), value, prefix=last and still_typing and phrase is None, hints=hints)
@@ -198,7 +206,15 @@ def parse_query(text: str | None, *, typing: bool = False) -> Query:
         parts = [" ".join(term.to_fts() for term in group) for group in groups]
         match = parts[0] if len(parts) == 1 else " OR ".join(f"({part})" for part in parts)
     exclude = " OR ".join(term.to_fts() for term in excluded) or None
-    return Query(match, exclude, tuple(where), tuple(params), tuple(hints))
+    return Query(match, exclude, tuple(where), tuple(params), tuple(hints), related)
+
+
+def related_text(report_id: str) -> str | None:
+    """The search text for reports like the one with ``report_id`` (None: an ID with a ``"`` cannot be written)."""
+    if '"' in report_id or not report_id or report_id != report_id.strip():
+        return None
+    plain = re.fullmatch(r"[^\s\"]+", report_id) is not None
+    return f"related:{report_id}" if plain else f'related:"{report_id}"'
 
 
 def _field_clause(field: str, value: str, *, prefix: bool, hints: list[str]) -> tuple[str, list[object]] | None:

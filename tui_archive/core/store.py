@@ -22,6 +22,8 @@ from . import schema
 from .errors import ArchiveReadOnly, NoArchive, NotAnArchive, ViewRefused, from_os, from_sqlite
 from .listing import Listing, Reader
 from .model import BINARY, MAX_VIEWS, Category, Report, brief_columns, full_columns
+from .query import related_text
+from .related import read_related
 from .writer import Writer
 
 DEFAULT_NAME = "Report Archive"
@@ -172,6 +174,11 @@ class Store:
         if self.readonly:
             raise ArchiveReadOnly("the archive is read-only", path=self.path)
 
+    def version_reader(self) -> VersionReader:
+        """A connection of its own that says when other connections have changed the archive (see
+        :class:`VersionReader`); close it when done."""
+        return VersionReader(self)
+
     # -- archive facts -------------------------------------------------------
 
     def name(self) -> str:
@@ -229,6 +236,18 @@ class Store:
         case (rpt-1045 for RPT-1045), else itself unchanged."""
         with self.session() as session:
             return session.resolve_id(report_id)
+
+    def related_listing(self, report_id: str) -> Listing | None:
+        """The listing of reports like the one with ``report_id`` (as ``related:ID`` in a search; the ID
+        found as :meth:`resolve_id` finds it), with the words it searches for; None if there is no such report."""
+        with self.session() as session:
+            assert session.conn is not None
+            found = session.resolve_id(report_id)
+            related = read_related(session.conn, found)
+        if related.rowid is None:
+            return None
+        text = related_text(found) or "related:" + found.replace('"', "")  # (the words are read already)
+        return Listing(text=text, related=related)
 
     def get_row(self, rowid: int, *, brief: bool = False) -> Report | None:
         """The report in this row of the file (``brief``: as the list shows it)."""
@@ -361,6 +380,34 @@ class Store:
             report = self.get_row(rowid)
             if report is not None:
                 yield report
+
+
+class VersionReader:
+    """``PRAGMA data_version`` on a connection kept for it: the number changes when any other
+    connection (another process, or this one's pool) commits a change to the archive.
+
+    Asking costs a few microseconds and never waits: a busy archive raises
+    :class:`~.errors.ArchiveBusy` at once (ask again later).
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._conn: sqlite3.Connection | None = None
+
+    def version(self) -> int:
+        try:
+            if self._conn is None:
+                conn = self._store._open()
+                conn.execute("PRAGMA busy_timeout = 0")
+                self._conn = conn
+            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error as error:
+            raise from_sqlite(error, self._store.path) from error
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
 
 @contextmanager

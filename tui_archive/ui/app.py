@@ -21,8 +21,9 @@ from ..core.history import History
 from ..core.safe import clean
 from ..core.store import Store
 from ..core.views import NotCounted, ViewCounter, ViewEvent
+from ..core.watch import WATCH_INTERVAL, Watcher
 from .keys import OneKeyAtATime
-from .messages import ViewHeard
+from .messages import ArchiveChanged, ViewHeard
 from .screens.browse import BrowseScreen
 from .screens.error import ErrorScreen
 from .screens.export import ExportScreen
@@ -47,7 +48,10 @@ class ArchiveApp(OneKeyAtATime):
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="command-palette"),
     ]
 
-    def __init__(self, store: Store, note: str = "", history: History | None = None) -> None:
+    def __init__(
+        self, store: Store, note: str = "", history: History | None = None, *, watch: float | None = WATCH_INTERVAL
+    ) -> None:
+        """``watch``: seconds between looks for changes other sessions and programs make (None: never look)."""
         super().__init__()
         self.store = store
         self.note = note
@@ -56,6 +60,8 @@ class ArchiveApp(OneKeyAtATime):
         """The one writer of views; what it does is posted back as :class:`ViewHeard`."""
         self.crash_message: str | None = None
         """The line said on leaving, after an unexpected error (see :meth:`_handle_exception`)."""
+        self.watcher = Watcher(store, self._archive_changed, interval=watch) if watch is not None else None
+        """Notices changes other connections make; each is posted as :class:`ArchiveChanged`."""
 
     def on_mount(self) -> None:
         self.sub_title = clean(self.store.path.name)
@@ -67,9 +73,23 @@ class ArchiveApp(OneKeyAtATime):
         self.push_screen(BrowseScreen(self.store, self.history, self.views, self.note))
         for repair in self.store.repairs:  # another program had broken the archive's structure
             self.notify(f"Archive repaired: {clean(repair)}", severity="warning", timeout=10, markup=False)
+        if self.watcher is not None:
+            self.watcher.start()
 
     def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.close()
         self.views.close()
+
+    def _archive_changed(self) -> None:
+        """From the watcher's thread."""
+        self.post_message(ArchiveChanged())
+
+    @on(ArchiveChanged)
+    def _forward_change(self) -> None:
+        """Every screen reads again what it shows (the list's rows and counts, an open report)."""
+        for screen in self.screen_stack:
+            screen.post_message(ArchiveChanged())
 
     def _handle_exception(self, error: Exception) -> None:
         """A fault in the app: the traceback goes to the crash log, and the app ends with status 1

@@ -9,26 +9,30 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input
 
 from ...core import views
 from ...core.errors import ArchiveError, FileFailed
 from ...core.history import History
-from ...core.listing import Listing
+from ...core.listing import RELEVANCE, Listing
 from ...core.model import BRIEF_LIMITS, Report
+from ...core.query import related_text
 from ...core.safe import clean
 from ...core.source import ListingSource
 from ...core.store import Store
 from ...core.views import ViewCounter
+from ...core.watch import Fresh, newest_row, read_fresh
 from .. import actions
-from ..messages import ViewHeard
+from ..messages import ArchiveChanged, ViewHeard
 from ..widgets.chrome import KeysFooter, TitleHeader
 from ..widgets.detail import DetailPane
 from ..widgets.facets import FacetPanel
 from ..widgets.report_table import ReportTable
 from ..widgets.status_line import StatusLine
 from ..widgets.toolbar import Toolbar
+from ..workers import run_blocking
 from .goto import GotoScreen
 from .history import HistoryScreen
 from .report import ReportScreen
@@ -54,7 +58,25 @@ class BrowseScreen(Screen[None]):
         Binding("space", "toggle_mark", "Mark / unmark", show=False, id="mark"),
         Binding("u", "unmark_all", "Unmark all", show=False, id="unmark-all"),
         Binding("e", "export", "Export", show=False, id="export"),
+        Binding("r", "related", "Related reports", show=False, id="related"),  # (the footer keeps Quit at 80 columns)
+        Binding("R", "reload", "Reload (show new reports)", show=False, id="reload"),
     ]
+
+    class _Newest(Message, bubble=False):
+        """The newest row of the archive when ``listing`` was asked for."""
+
+        def __init__(self, listing: Listing, newest: int) -> None:
+            super().__init__()
+            self.listing = listing
+            self.newest = newest
+
+    class _Refreshed(Message, bubble=False):
+        """The rows held, read again (None: the read failed, and the app's failure handler says why)."""
+
+        def __init__(self, listing: Listing, fresh: Fresh | None) -> None:
+            super().__init__()
+            self.listing = listing
+            self.fresh = fresh
 
     def __init__(self, store: Store, history: History, counter: ViewCounter, note: str = "") -> None:
         super().__init__()
@@ -66,6 +88,10 @@ class BrowseScreen(Screen[None]):
 
         self.table = ReportTable(id="reports")
         self.status = StatusLine(readonly=store.readonly, note=note, id="status")
+        self._newest: int | None = None
+        """The newest row of the archive when the list was read: reports after it are new."""
+        self._refreshing = False
+        self._refresh_again = False
 
     def compose(self) -> ComposeResult:
         yield TitleHeader()
@@ -91,6 +117,14 @@ class BrowseScreen(Screen[None]):
         self.query_one(Toolbar).show_sort(listing)
         self.status.listing = listing
         self.status.total = None
+        self.status.added = 0
+        self._newest = None
+        store = self.store
+
+        def newest() -> None:
+            self.post_message(self._Newest(listing, newest_row(store)))
+
+        run_blocking(self, newest, group="newest")
         self.table.show(ListingSource(self.store, listing), keep_place=keep_place)
 
     def show_failure(self, error: ArchiveError) -> None:
@@ -195,6 +229,78 @@ class BrowseScreen(Screen[None]):
             if highlighted is not None and (highlighted.rowid, highlighted.id) == (event.report.rowid, event.report.id):
                 self.query_one(DetailPane).show(event.report)
         self.status.heard(event)
+
+    # -- changes other sessions and programs make ------------------------------------
+
+    @on(_Newest)
+    def _newest_read(self, message: _Newest) -> None:
+        if message.listing is self.listing:
+            self._newest = message.newest
+
+    @on(ArchiveChanged)
+    def _archive_changed(self) -> None:
+        """Read the rows on screen again, and count the reports added since the list was read."""
+        if self._refreshing:
+            self._refresh_again = True
+            return
+        self._refreshing = True
+        self._refresh_again = False
+        store, listing, rowids, since = self.store, self.listing, self.table.held_rowids(), self._newest
+
+        def work() -> None:
+            fresh = None
+            try:
+                fresh = read_fresh(store, rowids, since)
+            finally:
+                self.post_message(self._Refreshed(listing, fresh))
+
+        run_blocking(self, work, group="refresh")
+
+    @on(_Refreshed)
+    def _refreshed(self, message: _Refreshed) -> None:
+        """Views and fields change in place (the rows do not move); new reports are announced."""
+        self._refreshing = False
+        fresh = message.fresh
+        if fresh is not None and message.listing is self.listing:
+            highlighted = self.table.highlighted
+            changed = self.table.renew(fresh.reports)
+            now = self.table.highlighted
+            if now is not None and highlighted is not None and now is not highlighted and now in changed:
+                self.query_one(DetailPane).show(now)
+            if self._newest is None:  # read before the list's own newest row came: count from now on
+                self._newest = fresh.newest
+            elif fresh.added != self.status.added:
+                if fresh.added and not self.status.added:
+                    noun = "report" if fresh.added == 1 else "reports"
+                    self.notify(f"{fresh.added:,} new {noun} in the archive: press R to show them")
+                self.status.added = fresh.added
+        if self._refresh_again:
+            self._archive_changed()
+
+    def action_reload(self) -> None:
+        """Read the list again (new reports included), keeping the highlighted report highlighted."""
+        self.after_typing(lambda: self.show_listing(self.listing, keep_place=True))
+
+    def action_related(self) -> None:
+        self.after_typing(lambda: self._related(self.table.highlighted))
+
+    def show_related(self, report: Report) -> None:
+        """List the reports like ``report`` (from the report screen)."""
+        self.after_typing(lambda: self._related(report))
+
+    def _related(self, report: Report | None) -> None:
+        """Search for ``related:ID``: the reports like this one, best match first."""
+        if report is None:
+            self._say_empty("to find reports like")
+            return
+        text = None if report.id_problem else related_text(report.id)
+        if text is None:
+            why = report.id_problem or "its ID has a double quote in it"
+            self.notify(f"Cannot list reports like this one: {why}", severity="warning", markup=False)
+            return
+        self.query_one(Toolbar).show_search(text)
+        self.show_listing(self.listing.with_text(text).sorted_by(RELEVANCE))
+        self.table.focus()
 
     # -- actions -----------------------------------------------------------------------
 
@@ -319,7 +425,7 @@ class BrowseScreen(Screen[None]):
         The view is counted in the very row shown (its rowid), whatever its ID;
         a report whose ID cannot be looked up again is not put in the history.
         """
-        self.app.push_screen(ReportScreen(report, self.store))
+        self.app.push_screen(ReportScreen(report, self.store, self.show_related))
         if report.id_problem:
             self.notify(f"Not kept in the history: {report.id_problem}", severity="information", markup=False)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -18,7 +19,7 @@ from ...core.model import BRIEF_LIMITS, Report
 from ...core.safe import clean
 from ...core.store import Store
 from .. import actions
-from ..messages import ViewHeard
+from ..messages import ArchiveChanged, ViewHeard
 from ..text import markdown_parser, safe_text
 from ..widgets.chrome import KeysFooter, TitleHeader
 from ..widgets.detail import report_meta
@@ -51,6 +52,7 @@ class ReportScreen(Screen[None]):
         Binding("escape", "close", "Back to list", id="close"),
         Binding("y", "copy_id", "Copy ID", id="copy-id"),
         Binding("o", "open_link", "Open link", id="open-link"),
+        Binding("r", "related", "Related", id="related"),
         Binding("right_square_bracket", "part(1)", "Next part", show=False, id="next-part"),
         Binding("left_square_bracket", "part(-1)", "Previous part", show=False, id="previous-part"),
         Binding("up,k", "scroll_up", "Scroll up", show=False, id="scroll-up"),
@@ -58,6 +60,11 @@ class ReportScreen(Screen[None]):
         Binding("home,g", "scroll_home", "Top", show=False, id="scroll-home"),
         Binding("end,G", "scroll_end", "Bottom", show=False, id="scroll-end"),
     ]
+
+    class _Renewed(Message, bubble=False):
+        def __init__(self, report: Report | None) -> None:
+            super().__init__()
+            self.report = report
 
     class _PartRead(Message, bubble=False):
         def __init__(self, part: int, texts: dict[str, tuple[str | None, int]]) -> None:
@@ -69,12 +76,18 @@ class ReportScreen(Screen[None]):
         """``o`` (and its footer key) only when the report has a link."""
         if action == "open_link":
             return bool(self.report.url and self.report.url.strip())
+        if action == "related":
+            return self.related is not None
         return True
 
-    def __init__(self, report: Report, store: Store | None = None) -> None:
+    def __init__(
+        self, report: Report, store: Store | None = None, related: Callable[[Report], None] | None = None
+    ) -> None:
+        """``related`` lists the reports like one (``r``; without it, the key is not offered)."""
         super().__init__()
         self.report = report
         self.store = store
+        self.related = related
         self.part = 0
         self.parts = 1
         """How many parts the longest of the summary and the body has (known once read)."""
@@ -177,6 +190,30 @@ class ReportScreen(Screen[None]):
         same = counted.rowid == self.report.rowid if counted.rowid is not None else counted.id == self.report.id
         if same:
             self.show(self.report.counted(counted.views))
+
+    @on(ArchiveChanged)
+    def _archive_changed(self) -> None:
+        """Another session or program changed the archive: show this report's views as they now stand."""
+        store, rowid = self.store, self.report.rowid
+        if store is None or rowid is None:
+            return
+
+        def work() -> None:
+            self.post_message(self._Renewed(store.get_row(rowid, brief=True)))
+
+        run_blocking(self, work, group="report-renew", exclusive=True)
+
+    @on(_Renewed)
+    def _renewed(self, message: _Renewed) -> None:
+        if message.report is not None and message.report.views != self.report.views:
+            self.show(self.report.counted(message.report.views))
+
+    def action_related(self) -> None:
+        """Back to the list, listing the reports like this one."""
+        report, related = self.report, self.related
+        self.dismiss()
+        if related is not None:
+            related(report)
 
     def action_copy_id(self) -> None:
         actions.copy_report_id(self, self.report)

@@ -209,6 +209,18 @@ class PagedListing(ScrollView, can_focus=True):
         self._pages.update(report)
         self.refresh()
 
+    def held_rowids(self) -> list[int]:
+        """The rows of the file the reports held come from (to read them again once the archive changes)."""
+        return self._pages.rowids() if self._shown is self.source else []
+
+    def renew(self, reports: list[Report]) -> list[Report]:
+        """Show reports as they now stand (another session counted a view, an import changed one) where
+        they are held, in place: the rows do not move; return those that changed."""
+        changed = self._pages.renew({report.rowid: report for report in reports if report.rowid is not None})
+        if changed:
+            self.refresh()
+        return changed
+
     def go_to(self, row: int | str | None) -> None:
         """Jump to ``row``, or to the report with that ID (None: stay), and take the focus back."""
         if isinstance(row, int):

@@ -50,6 +50,27 @@ class Pages:
                 if same:
                     rows[index] = report
 
+    def renew(self, fresh: dict[int, Report]) -> list[Report]:
+        """Hold the reports in ``fresh`` (by rowid) where they differ from those held; return the ones that did."""
+        changed: list[Report] = []
+        for page in list(self._cache.keys()):
+            rows = self._cache.get(page) or []
+            for index, held in enumerate(rows):
+                new = fresh.get(held.rowid) if held.rowid is not None else None
+                if new is not None and new != held:
+                    rows[index] = new
+                    changed.append(new)
+        return changed
+
+    def rowids(self) -> list[int]:
+        """The rows of the file the held reports are in."""
+        return [
+            report.rowid
+            for page in list(self._cache.keys())
+            for report in self._cache.get(page) or []
+            if report.rowid is not None
+        ]
+
     @property
     def held(self) -> int:
         """How many rows are held in memory."""

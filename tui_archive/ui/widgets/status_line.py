@@ -35,6 +35,8 @@ class StatusLine(Static):
     row: reactive[int] = reactive(0)
     """The highlighted row (0 is the first)."""
     marked: reactive[int] = reactive(0)
+    added: reactive[int] = reactive(0)
+    """Reports added to the archive since the list was read (R shows them)."""
     failure: reactive[str] = reactive("")
     """A problem to show in red until the next listing loads (or until it is over)."""
 
@@ -83,6 +85,9 @@ class StatusLine(Static):
             parts.append(text)
             if total == 0 and listing.match is not None:
                 parts.append(Text("try fewer words, or a prefix like magn*", style="dim"))
+        if self.added:
+            noun = "report" if self.added == 1 else "reports"
+            parts.append(Text(f"{self.added:,} new {noun}: R shows them", style="bold yellow"))
         parts.extend(safe_text(hint, style="yellow") for hint in listing.query.hints)
         arrow = "▼" if listing.descending else "▲"
         parts.append(Text(f"sorted by {SORT_LABELS[listing.effective_sort]} {arrow}"))

@@ -111,6 +111,14 @@ class Toolbar(Horizontal):
         with search.prevent(Input.Changed):
             search.value = ""
 
+    def show_search(self, text: str) -> None:
+        """Put ``text`` in the search box, without that counting as typing (the caller lists it)."""
+        self.take_search()
+        search = self.query_one("#search", Input)
+        with search.prevent(Input.Changed):
+            search.value = text
+            search.cursor_position = len(text)
+
     def take_search(self) -> str | None:
         """The search text typed and not yet posted, if any: the caller applies it now, instead of the pause."""
         if self._search_timer is not None:

@@ -1,0 +1,111 @@
+"""Noticing changes other connections make to the archive (tui_archive.core.watch)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from tui_archive.core.listing import Listing
+from tui_archive.core.store import Store
+from tui_archive.core.watch import Watcher, newest_row, read_fresh
+
+from .helpers import SEED_IDS
+
+pytestmark = pytest.mark.unit
+
+NEW = [
+    {"id": "RPT-9001", "title": "Cobalt refinery opens", "date": "2026-03-01"},
+    {"id": "RPT-9002", "title": "Nickel prices slide", "date": "2026-03-02"},
+]
+
+
+def import_elsewhere(path: Path, records: list[dict]) -> None:
+    with Store(path, create=False) as other, other.writer() as writer:
+        for record in records:
+            writer.upsert(record)
+
+
+def test_a_look_says_whether_another_connection_committed_since_the_last(store: Store, archive_path: Path):
+    watcher = Watcher(store, lambda: None)
+    try:
+        assert watcher.poll() is False  # the first look only learns where things stand
+        assert watcher.poll() is False
+        store.count()  # reading changes nothing
+        assert watcher.poll() is False
+        with Store(archive_path, create=False) as other:
+            other.access("RPT-280")
+        assert watcher.poll() is True
+        assert watcher.poll() is False
+        store.access("RPT-280")  # this store's own pool is another connection too
+        assert watcher.poll() is True
+    finally:
+        watcher.close()
+
+
+def test_sqlite_utils_style_writes_are_noticed(store: Store, archive_path: Path):
+    watcher = Watcher(store, lambda: None)
+    try:
+        watcher.poll()
+        conn = sqlite3.connect(archive_path)
+        conn.execute("UPDATE reports SET views = 7 WHERE id = 'RPT-363'")
+        conn.commit()
+        conn.close()
+        assert watcher.poll() is True
+    finally:
+        watcher.close()
+
+
+def test_the_watcher_thread_calls_back_once_the_archive_changes(store: Store, archive_path: Path):
+    heard = threading.Event()
+    watcher = Watcher(store, heard.set, interval=0.02)
+    watcher.start()
+    try:
+        assert not heard.wait(0.2)  # nothing changed: nothing heard
+        import_elsewhere(archive_path, NEW)
+        assert heard.wait(5)
+    finally:
+        watcher.close()
+
+
+def test_a_look_while_another_program_holds_the_archive_does_not_fail(store: Store, archive_path: Path):
+    watcher = Watcher(store, lambda: None)
+    holder = sqlite3.connect(archive_path, isolation_level=None)
+    try:
+        watcher.poll()
+        holder.execute("BEGIN EXCLUSIVE")
+        holder.execute("UPDATE reports SET views = 9 WHERE id = 'RPT-363'")
+        assert watcher.poll() is False  # uncommitted: nothing to see yet
+        holder.execute("COMMIT")
+        assert watcher.poll() is True
+    finally:
+        holder.close()
+        watcher.close()
+
+
+def test_read_fresh_gives_the_rows_as_they_stand_and_counts_reports_added(store: Store, archive_path: Path):
+    held = {report.id: report for report in store.window(Listing(), 0, 10, brief=True)}
+    since = newest_row(store)
+    with Store(archive_path, create=False) as other:
+        other.access("RPT-1279")
+    import_elsewhere(archive_path, NEW)
+    fresh = read_fresh(store, [report.rowid for report in held.values() if report.rowid is not None], since)
+    by_id = {report.id: report for report in fresh.reports}
+    assert set(by_id) == set(SEED_IDS)  # the rows asked for, not the new ones
+    assert by_id["RPT-1279"].views == held["RPT-1279"].views + 1
+    assert by_id["RPT-363"].views == held["RPT-363"].views
+    assert fresh.added == 2
+    assert fresh.newest == newest_row(store) > since
+    assert read_fresh(store, [], fresh.newest).added == 0
+
+
+def test_rows_deleted_elsewhere_are_left_out(store: Store, archive_path: Path):
+    rowids = [report.rowid for report in store.window(Listing(), 0, 10, brief=True) if report.rowid]
+    conn = sqlite3.connect(archive_path)
+    conn.execute("DELETE FROM reports WHERE id = 'RPT-363'")
+    conn.commit()
+    conn.close()
+    fresh = read_fresh(store, rowids, newest_row(store))
+    assert sorted(report.id for report in fresh.reports) == sorted(set(SEED_IDS) - {"RPT-363"})
