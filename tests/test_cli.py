@@ -300,7 +300,7 @@ def test_every_command_says_its_errors_with_one_prefix(case: str, archive_path, 
     assert not any(line.lower().startswith("error:") and not line.startswith("Error: ") for line in lines)
 
 
-COMMANDS = ["search", "show", "import", "repair", "serve"]
+COMMANDS = ["search", "show", "related", "import", "repair", "serve"]
 
 
 def paragraphs(text: str) -> list[str]:

@@ -348,7 +348,7 @@ def show(ctx: click.Context, report_id: str, as_json: bool, no_count: bool, db: 
         click.echo(clean(note), err=True)
 
 
-@cli.command()
+@cli.command(short_help="List the reports most like one, best first.")
 @click.argument("report_id", metavar="ID")
 @click.option("--limit", "-n", type=click.IntRange(min=0), default=10, show_default=True, help="At most this many.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (as search --json does).")
