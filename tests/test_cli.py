@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from tui_archive.cli import cli
 from tui_archive.core.locations import ENV_VAR
 
-from .helpers import SEED_IDS, SEED_PAGE, archive_contents, make_store, views_in_file
+from .helpers import SEED_IDS, SEED_PAGE, archive_contents, dump, make_store, views_in_file
 
 pytestmark = pytest.mark.unit
 
@@ -341,3 +341,25 @@ def test_each_help_reads_as_whole_sentences(command: str, width: int):
     if command == "search":
         assert 'category:"rare earths"' in text  # a quoted value kept on one line
         assert "Only reports whose category starts with this, in any case" in " ".join(text.split())
+
+
+def test_read_only_shows_and_searches_but_writes_nothing(archive_path: Path):
+    """--read-only, for a replica or a copy: reading works, nothing in the file changes."""
+    before = dump(archive_path)
+    shown = CliRunner().invoke(cli, ["--read-only", "--db", str(archive_path), "show", "RPT-280"])
+    assert shown.exit_code == 0, shown.output
+    assert "RPT-280" in shown.stdout
+    assert "read-only: this view was not counted" in shown.stderr
+    found = CliRunner().invoke(cli, ["--read-only", "--db", str(archive_path), "search", "rare"])
+    assert found.exit_code == 0 and "RPT-280" in found.stdout
+    refused = CliRunner().invoke(cli, ["--read-only", "--db", str(archive_path), "import", str(archive_path)])
+    assert refused.exit_code == 1
+    assert refused.stderr.strip().endswith("the archive is read-only")
+    assert dump(archive_path) == before
+
+
+def test_read_only_makes_no_archive(tmp_path: Path):
+    missing = tmp_path / "replica.db"
+    result = CliRunner().invoke(cli, ["--read-only", "--db", str(missing), "import", str(missing)])
+    assert result.exit_code == 1 and "no such archive" in result.stderr
+    assert not missing.exists()

@@ -161,3 +161,18 @@ async def test_archive_unreadable_at_start_shows_an_error_screen(archive_path: P
         await pilot.pause()
     assert not app.is_running
     store.close()
+
+
+async def test_an_archive_opened_read_only_on_purpose_counts_nothing(archive_path: Path):
+    """``--read-only`` (a replica, a copy): the file may be written, but the app writes nothing."""
+    before = dump(archive_path)
+    store = Store(archive_path, create=False, readonly=True)
+    app = ArchiveApp(store)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        assert "read-only: views are not counted" in status(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportScreen)
+    store.close()
+    assert dump(archive_path) == before

@@ -56,10 +56,11 @@ def open_archive(ctx: click.Context, db: str | None, *, create: bool = False) ->
     while the full-text index is rebuilt, in a terminal) and says so on stderr;
     the app says so in a notification.
     """
-    location = resolve(db or ctx.find_root().params.get("db"))
+    root = ctx.find_root().params
+    location = resolve(db or root.get("db"))
     with contextlib.ExitStack() as stack:
         progress = _progress_bar(stack, "rebuilding the full-text index") if sys.stderr.isatty() else None
-        store = Store(location.path, create=create, progress=progress)
+        store = Store(location.path, create=create, progress=progress, readonly=bool(root.get("read_only")))
     ctx.call_on_close(store.close)
     for repair in store.repairs:
         click.echo(f"repaired {clean(store.path)}: {clean(repair)}", err=True)
@@ -117,9 +118,16 @@ class ArchiveGroup(click.Group):
 
 @click.group(cls=ArchiveGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @archive_option
+@click.option(
+    "--read-only",
+    "read_only",
+    is_flag=True,
+    envvar="TUI_ARCHIVE_READ_ONLY",
+    help="Open the archive without writing to it: views are not counted (for a replica or a copy).",
+)
 @click.version_option(__version__, prog_name="tui-archive")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, read_only: bool) -> None:
     """Browse an archive of analysis reports. With no command, start the app."""
     if ctx.invoked_subcommand is not None:
         return

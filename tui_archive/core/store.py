@@ -39,12 +39,19 @@ class Store:
     """
 
     def __init__(
-        self, path: str | os.PathLike[str], *, create: bool = True, progress: schema.Progress | None = None
+        self,
+        path: str | os.PathLike[str],
+        *,
+        create: bool = True,
+        progress: schema.Progress | None = None,
+        readonly: bool = False,
     ) -> None:
         """Open (or, with ``create``, make) the archive at ``path``, upgrading or repairing its structure.
 
         What was repaired is in :attr:`repairs`, for the user to be told; ``progress``
         hears how a rebuild of the full-text index goes (seconds at a million reports).
+        With ``readonly`` (or when the file or its folder may not be written) nothing
+        is written: no view counted, no repair, no import; a replica stays as it came.
         """
         self.path = Path(path)
         self._pool: list[sqlite3.Connection] = []
@@ -63,8 +70,10 @@ class Store:
                 _refuse_non_archive_file(self.path, create)
         except OSError as error:  # a folder on the way that we may not look into
             raise from_os(error, f"cannot open the archive {self.path}") from error
-        if exists and not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)):
+        if exists and (readonly or not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK))):
             self.readonly = True
+        elif readonly:
+            raise NoArchive("no such archive (a read-only open makes none)", path=self.path)
         try:
             with self.connection() as conn:
                 self.repairs = schema.prepare(conn, self.path, readonly=self.readonly, progress=progress)
