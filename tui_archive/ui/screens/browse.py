@@ -271,8 +271,8 @@ class BrowseScreen(Screen[None]):
                 self._newest = fresh.newest
             elif fresh.added != self.status.added:
                 if fresh.added and not self.status.added:
-                    noun = "report" if fresh.added == 1 else "reports"
-                    self.notify(f"{fresh.added:,} new {noun} in the archive: press R to show them")
+                    noun, them = ("report", "it") if fresh.added == 1 else ("reports", "them")
+                    self.notify(f"{fresh.added:,} new {noun} in the archive: press R to show {them}")
                 self.status.added = fresh.added
         if self._refresh_again:
             self._archive_changed()

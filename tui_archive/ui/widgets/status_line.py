@@ -86,8 +86,8 @@ class StatusLine(Static):
             if total == 0 and listing.match is not None:
                 parts.append(Text("try fewer words, or a prefix like magn*", style="dim"))
         if self.added:
-            noun = "report" if self.added == 1 else "reports"
-            parts.append(Text(f"{self.added:,} new {noun}: R shows them", style="bold yellow"))
+            noun, them = ("report", "it") if self.added == 1 else ("reports", "them")
+            parts.append(Text(f"{self.added:,} new {noun}: R shows {them}", style="bold yellow"))
         parts.extend(safe_text(hint, style="yellow") for hint in listing.query.hints)
         arrow = "▼" if listing.descending else "▲"
         parts.append(Text(f"sorted by {SORT_LABELS[listing.effective_sort]} {arrow}"))
