@@ -17,7 +17,7 @@ from pathlib import Path
 from time import perf_counter
 
 from . import __doc__ as PACKAGE_DOC
-from . import app, generate, sessions, store
+from . import app, generate, sessions, store, terminal
 from .common import log
 from .report import fmt_n, machine, print_notes, print_table, source_tree
 
@@ -115,6 +115,10 @@ def bench_size(n: int, args) -> dict:
         figures["store"] = store.bench_store(db, args.access_samples)
     except Exception as error:  # the store is being changed meanwhile: report, carry on
         figures["store"] = {"error": f"store: {type(error).__name__}: {error}"}
+    if args.terminal:
+        figures["terminal"] = terminal.bench_terminal(
+            db, ensure_jsonl(workdir, n), n, args.terminal_runs, args.baseline_cap
+        )
     if args.sessions:
         try:
             figures["sessions"] = sessions.bench_sessions(db, args.sessions, workdir)
@@ -167,6 +171,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="S",
         help="also run S app sessions at once on the archive, with view counters and an import beside them",
     )
+    parser.add_argument(
+        "--terminal",
+        action="store_true",
+        help="also measure the installed command in tmux, beside the stock DataTable and VisiData",
+    )
+    parser.add_argument("--terminal-runs", type=int, default=5, help="launches in tmux per program")
     parser.add_argument("--baseline-cap", type=int, default=100_000, help="most rows given to the DataTable")
     # Used when this command runs itself as a child process for one group of measurements.
     for name in ("--child", "--out", "--db", "--jsonl", "--sync"):
@@ -190,6 +200,8 @@ def main(argv: list[str] | None = None) -> None:
             figures = json.loads((args.workdir / f"results-{n}.json").read_text())
             print(f"Machine: {figures['machine']}\n")
             print_table(figures)
+            if "terminal" in figures:
+                terminal.print_terminal(figures["terminal"], n)
         print_notes()
         return
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -198,6 +210,8 @@ def main(argv: list[str] | None = None) -> None:
         figures = bench_size(n, args)
         print(f"Machine: {figures['machine']}\n")
         print_table(figures)
+        if "terminal" in figures:
+            terminal.print_terminal(figures["terminal"], n)
     print_notes()
     log(f"all done in {perf_counter() - started:.0f} s")
 
