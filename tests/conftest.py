@@ -13,7 +13,7 @@ import pytest
 from tui_archive.core.importers import import_files
 from tui_archive.core.store import Store
 
-from .helpers import COMMITTED_ARCHIVE, SEED_PAGE, Served, make_store, write_foreign_archive
+from .helpers import COMMITTED_ARCHIVE, CONSOLE_SCRIPT, SEED_PAGE, Served, Terminal, make_store, write_foreign_archive
 from .samples import HOSTILE, HOSTILE_NAME, LANGUAGE_REPORTS, big_reports, huge_rows, typed_rows
 
 
@@ -152,3 +152,14 @@ def typed_archive(tmp_path: Path, typed_template: Path) -> Path:
 def huge_archive(tmp_path_factory) -> Path:
     """A 10 MB value in each column, one row each (about 200 MB; one per test module)."""
     return write_foreign_archive(tmp_path_factory.mktemp("huge") / "huge.db", huge_rows())
+
+
+@pytest.fixture
+def terminal(tmp_path: Path):
+    """A private tmux server for the installed console script (see helpers.Terminal); closed after."""
+    assert CONSOLE_SCRIPT.exists(), f"the console script is not installed at {CONSOLE_SCRIPT}"
+    terminal = Terminal(tmp_path)
+    try:
+        yield terminal
+    finally:
+        terminal.close()

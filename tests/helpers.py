@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
+import shutil
 import signal
 import socket
 import sqlite3
@@ -15,6 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -323,3 +326,143 @@ def write_foreign_archive(path: Path, rows: Iterable[dict]) -> Path:
             )
     conn.close()
     return path
+
+
+# -- the installed command in a real terminal (tmux) -------------------------------------------
+
+CONSOLE_SCRIPT = Path(sys.executable).parent / "tui-archive"
+TERMINAL_DEADLINE = 30.0
+"""Seconds to wait for anything to show up in tmux; CI machines can be slow."""
+
+
+def tmux_marks() -> list:
+    """The marks of a module of tmux tests: required in CI, skipped elsewhere when tmux is missing."""
+    import pytest
+
+    if shutil.which("tmux") is not None:
+        return []
+    if os.environ.get("CI"):
+        pytest.fail("tmux is required in CI (.ci/run installs it)", pytrace=False)
+    return [pytest.mark.skip(reason="tmux is not installed (CI installs it; apt-get install tmux)")]
+
+
+class Terminal:
+    """One private tmux server (``tmux -L <unique socket>``, never the default one) running one command.
+
+    DISPLAY is unset, as over SSH, so there is no system clipboard: a copy goes through
+    OSC 52, which tmux (``set-clipboard on``) puts in its paste buffer. The command's exit
+    status is written to a file.
+    """
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.socket = f"tui-archive-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.tmp_path = tmp_path
+        self.exit_file = tmp_path / "exit-status"
+        self.socket_path: str | None = None
+        # No COLUMNS or LINES either: pytest-xdist sets them (80, 24) in its workers, and an
+        # app that finds them takes them for the terminal's size instead of tmux's window.
+        hidden = {"DISPLAY", "WAYLAND_DISPLAY", "TMUX", "COLUMNS", "LINES"}
+        env = {key: value for key, value in os.environ.items() if key not in hidden}
+        # Per-user files (history, config, the crash log) go to the test's own folder.
+        for kind in ("DATA", "CONFIG", "STATE"):
+            env[f"XDG_{kind}_HOME"] = str(tmp_path / kind.lower())
+        env.setdefault("TERM", "xterm-256color")
+        self.env = env
+
+    def tmux(self, *args: str, check: bool = True) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, "-f", "/dev/null", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=TERMINAL_DEADLINE,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"tmux {' '.join(args)} failed: {result.stderr.strip()}")
+        return result.stdout
+
+    def start(self, args: list[str], width: int = 120, height: int = 32, clipboard: str = "on") -> None:
+        """The installed console script with ``args``."""
+        self.run([str(CONSOLE_SCRIPT), *args], width, height, clipboard)
+
+    def run(
+        self, command: list[str], width: int = 120, height: int = 32, clipboard: str = "on", linger: bool = False
+    ) -> None:
+        """Any command; with ``linger``, its last screen stays after it ends (to read what it printed)."""
+        line = " ".join(shlex.quote(part) for part in command)
+        script = f"{line}; echo EXIT=$? > {shlex.quote(str(self.exit_file))}" + ("; sleep 60" if linger else "")
+        self.tmux(
+            "new-session", "-d", "-x", str(width), "-y", str(height), "sh", "-c", script,
+            ";", "set", "-s", "set-clipboard", clipboard,
+        )  # fmt: skip
+        self.socket_path = self.tmux("display-message", "-p", "#{socket_path}").strip()
+
+    def screen(self, joined: bool = False) -> str:
+        """The window's text; ``joined``: a line the terminal wrapped comes back as one."""
+        return self.tmux("capture-pane", "-p", *(["-J"] if joined else []), check=False)
+
+    def wait_for(self, condition: Callable[[str], bool], what: str) -> str:
+        """Poll the screen until ``condition`` holds; fail with the last screen after the deadline."""
+        deadline = time.monotonic() + TERMINAL_DEADLINE
+        while True:
+            text = self.screen()
+            if condition(text):
+                return text
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}; the screen:\n{text}")
+            time.sleep(0.1)
+
+    def wait_until(self, condition: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + TERMINAL_DEADLINE
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}; the screen:\n{self.screen()}")
+            time.sleep(0.1)
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", *keys)
+
+    def type(self, text: str) -> None:
+        """All of ``text`` in one ``send-keys``: a burst, as a paste or fast typing over SSH."""
+        self.tmux("send-keys", "-l", text)
+
+    def buffer(self) -> str:
+        return self.tmux("show-buffer", check=False)
+
+    def exit_status(self) -> str | None:
+        try:
+            return self.exit_file.read_text().strip()
+        except FileNotFoundError:
+            return None
+
+    def wait_for_exit(self) -> str | None:
+        deadline = time.monotonic() + TERMINAL_DEADLINE
+        while self.exit_status() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return self.exit_status()
+
+    def close(self) -> None:
+        self.tmux("kill-server", check=False)
+        if self.socket_path:  # the server leaves its socket file behind
+            Path(self.socket_path).unlink(missing_ok=True)
+
+
+def footer(screen: str) -> str:
+    lines = screen.rstrip("\n").splitlines()
+    return lines[-1] if lines else ""
+
+
+def table_ids(screen: str, prefix: str = "RPT-") -> list[str]:
+    """The report IDs at the start of the table's rows, top to bottom."""
+    ids = []
+    for line in screen.splitlines():
+        cells = line.replace("▊", " ").split()
+        if cells and cells[0].startswith(prefix):
+            ids.append(cells[0])
+    return ids
+
+
+def toasts(screen: str) -> str:
+    """The notifications' text as one line (a long one wraps inside its box)."""
+    parts = [line.rsplit("▌", 1)[1].strip() for line in screen.splitlines() if "▌" in line]
+    return " ".join(part.rstrip("▎ ") for part in parts if part)

@@ -7,141 +7,16 @@ go through OSC 52, which tmux (``set-clipboard on``) puts in its paste buffer.
 
 from __future__ import annotations
 
-import os
-import shlex
 import shutil
 import subprocess
-import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from .helpers import views_in_file
+from .helpers import CONSOLE_SCRIPT, Terminal, footer, table_ids, tmux_marks, toasts, views_in_file
 
-CONSOLE_SCRIPT = Path(sys.executable).parent / "tui-archive"
-DEADLINE = 20.0  # seconds to wait for anything to show up; CI machines can be slow
-
-pytestmark = [pytest.mark.terminal]
-
-if shutil.which("tmux") is None:
-    if os.environ.get("CI"):
-        pytest.fail("tmux is required in CI (.ci/run installs it)", pytrace=False)
-    pytestmark.append(pytest.mark.skip(reason="tmux is not installed (CI installs it; apt-get install tmux)"))
-
-
-class Terminal:
-    """One private tmux server running one command in a window of a given size."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.socket = f"tui-archive-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self.tmp_path = tmp_path
-        self.exit_file = tmp_path / "exit-status"
-        self.socket_path: str | None = None
-        # No COLUMNS or LINES either: pytest-xdist sets them (80, 24) in its workers, and an
-        # app that finds them takes them for the terminal's size instead of tmux's window.
-        hidden = {"DISPLAY", "WAYLAND_DISPLAY", "TMUX", "COLUMNS", "LINES"}
-        env = {key: value for key, value in os.environ.items() if key not in hidden}
-        # Per-user files (history, the default archive) go to the test's own folder.
-        env["XDG_DATA_HOME"] = str(tmp_path / "data")
-        env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
-        env.setdefault("TERM", "xterm-256color")
-        self.env = env
-
-    def tmux(self, *args: str, check: bool = True) -> str:
-        result = subprocess.run(
-            ["tmux", "-L", self.socket, "-f", "/dev/null", *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=DEADLINE,
-        )
-        if check and result.returncode != 0:
-            raise AssertionError(f"tmux {' '.join(args)} failed: {result.stderr.strip()}")
-        return result.stdout
-
-    def start(self, args: list[str], width: int = 120, height: int = 32, clipboard: str = "on") -> None:
-        command = " ".join(shlex.quote(part) for part in [str(CONSOLE_SCRIPT), *args])
-        script = f"{command}; echo EXIT=$? > {shlex.quote(str(self.exit_file))}"
-        self.tmux(
-            "new-session", "-d", "-x", str(width), "-y", str(height), "sh", "-c", script,
-            ";", "set", "-s", "set-clipboard", clipboard,
-        )  # fmt: skip
-        self.socket_path = self.tmux("display-message", "-p", "#{socket_path}").strip()
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", check=False)
-
-    def wait_for(self, condition: Callable[[str], bool], what: str) -> str:
-        """Poll the screen until ``condition`` holds; fail with the last screen after the deadline."""
-        deadline = time.monotonic() + DEADLINE
-        while True:
-            text = self.screen()
-            if condition(text):
-                return text
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}; the screen:\n{text}")
-            time.sleep(0.1)
-
-    def wait_until(self, condition: Callable[[], bool], what: str) -> None:
-        deadline = time.monotonic() + DEADLINE
-        while not condition():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}; the screen:\n{self.screen()}")
-            time.sleep(0.1)
-
-    def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", *keys)
-
-    def type(self, text: str) -> None:
-        self.tmux("send-keys", "-l", text)
-
-    def buffer(self) -> str:
-        return self.tmux("show-buffer", check=False)
-
-    def exit_status(self) -> str | None:
-        try:
-            return self.exit_file.read_text().strip()
-        except FileNotFoundError:
-            return None
-
-    def close(self) -> None:
-        self.tmux("kill-server", check=False)
-        if self.socket_path:  # the server leaves its socket file behind
-            Path(self.socket_path).unlink(missing_ok=True)
-
-
-@pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[Terminal]:
-    assert CONSOLE_SCRIPT.exists(), f"the console script is not installed at {CONSOLE_SCRIPT}"
-    terminal = Terminal(tmp_path)
-    try:
-        yield terminal
-    finally:
-        terminal.close()
-
-
-def footer(screen: str) -> str:
-    lines = screen.rstrip("\n").splitlines()
-    return lines[-1] if lines else ""
-
-
-def table_ids(screen: str, prefix: str = "RPT-") -> list[str]:
-    """The report IDs at the start of the table's rows, top to bottom."""
-    ids = []
-    for line in screen.splitlines():
-        cells = line.replace("▊", " ").split()
-        if cells and cells[0].startswith(prefix):
-            ids.append(cells[0])
-    return ids
-
-
-def toasts(screen: str) -> str:
-    """The notifications' text as one line (a long one wraps inside its box)."""
-    parts = [line.rsplit("▌", 1)[1].strip() for line in screen.splitlines() if "▌" in line]
-    return " ".join(part.rstrip("▎ ") for part in parts if part)
+pytestmark = [pytest.mark.terminal, *tmux_marks()]
 
 
 @pytest.mark.parametrize("setting", ["on", "off", "external"])
@@ -235,3 +110,36 @@ def test_80x24_shows_rows_and_detail(terminal: Terminal, archive_path: Path):
     terminal.keys("q")
     terminal.wait_until(lambda: terminal.exit_status() is not None, "the app to exit")
     assert terminal.exit_status() == "EXIT=0"
+
+
+def row_of(screen: str, report_id: str) -> str:
+    """The table's row for ``report_id``, without the detail pane beside it."""
+    line = next((line for line in screen.splitlines() if f" {report_id} " in line.replace("▊", " ")), "")
+    return line.split("▎")[0].rstrip()
+
+
+def test_the_open_app_keeps_up_with_another_terminal(terminal: Terminal, archive_path: Path, tmp_path: Path):
+    """Views counted and reports imported from a shell reach the open app; the highlight stays; R shows the new."""
+    terminal.start(["--db", str(archive_path)])
+    terminal.wait_for(lambda s: "4 reports" in s and "y Copy ID" in footer(s), "the list, in focus")
+    terminal.keys("Down", "Down")
+    terminal.wait_for(lambda s: "row 3 of 4 reports" in s, "the third row highlighted")
+    highlighted = table_ids(terminal.screen())[2]
+    other = next(id for id in table_ids(terminal.screen()) if id != highlighted)
+    views = views_in_file(archive_path, other)
+    shell = [str(CONSOLE_SCRIPT), "--db", str(archive_path)]
+    subprocess.run([*shell, "show", other], check=True, capture_output=True)
+    screen = terminal.wait_for(lambda s: row_of(s, other).endswith(f" {views + 1}"), "the new count")
+    assert "row 3 of 4 reports" in screen and table_ids(screen)[2] == highlighted
+
+    new = tmp_path / "new.json"
+    new.write_text('[{"id": "RPT-9001", "title": "Lithium brine output", "date": "2099-01-01"}]', encoding="utf-8")
+    subprocess.run([*shell, "import", str(new)], check=True, capture_output=True)
+    screen = terminal.wait_for(lambda s: "1 new report: R shows it" in s, "the announcement")
+    assert "RPT-9001" not in table_ids(screen)
+    terminal.keys("R")
+    screen = terminal.wait_for(lambda s: "RPT-9001" in table_ids(s), "the new report listed")
+    assert "row 4 of 5 reports" in screen  # still on the same report, one row down
+    assert table_ids(screen)[3] == highlighted
+    terminal.keys("q")
+    assert terminal.wait_for_exit() == "EXIT=0"
