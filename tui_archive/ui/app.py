@@ -67,6 +67,8 @@ class ArchiveApp(OneKeyAtATime):
         self.push_screen(BrowseScreen(self.store, self.history, self.views, self.note))
         for repair in self.store.repairs:  # another program had broken the archive's structure
             self.notify(f"Archive repaired: {clean(repair)}", severity="warning", timeout=10, markup=False)
+        for upgrade in self.store.upgrades:  # opened by a newer tui-archive for the first time
+            self.notify(f"Archive upgraded: {clean(upgrade)}", timeout=10, markup=False)
 
     def on_unmount(self) -> None:
         self.views.close()

@@ -71,7 +71,7 @@ class BrowseScreen(Screen[None]):
         yield Toolbar(id="toolbar")
         with Horizontal(id="main"):
             yield self.table
-            yield DetailPane(id="detail")
+            yield DetailPane(self.store, id="detail")
             yield FacetPanel(id="facets")  # in the detail pane's place while open
         yield self.status
         yield Footer()
@@ -121,7 +121,7 @@ class BrowseScreen(Screen[None]):
     def _row_highlighted(self, message: ReportTable.RowHighlighted) -> None:
         self.status.row = message.row
         if message.report is not None or self.table.row_count == 0:
-            self.query_one(DetailPane).show(message.report)
+            self.query_one(DetailPane).show(message.report, self.table.matches)
 
     @on(ReportTable.RowSelected)
     def _row_selected(self, message: ReportTable.RowSelected) -> None:
@@ -192,7 +192,7 @@ class BrowseScreen(Screen[None]):
             self.table.update_report(event.report)
             highlighted = self.table.highlighted
             if highlighted is not None and (highlighted.rowid, highlighted.id) == (event.report.rowid, event.report.id):
-                self.query_one(DetailPane).show(event.report)
+                self.query_one(DetailPane).show(event.report, self.table.matches)
         self.status.heard(event)
 
     # -- actions -----------------------------------------------------------------------
@@ -319,7 +319,7 @@ class BrowseScreen(Screen[None]):
         The view is counted in the very row shown (its rowid), whatever its ID;
         a report whose ID cannot be looked up again is not put in the history.
         """
-        self.app.push_screen(ReportScreen(report, self.store))
+        self.app.push_screen(ReportScreen(report, self.store, self.table.matches))
         if report.id_problem:
             self.notify(f"Not kept in the history: {report.id_problem}", severity="information", markup=False)
         else:

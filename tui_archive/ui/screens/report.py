@@ -14,12 +14,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ...core import views
+from ...core.matches import Highlighter
 from ...core.model import BRIEF_LIMITS, Report
 from ...core.safe import clean
 from ...core.store import Store
 from .. import actions
 from ..messages import ViewHeard
-from ..text import markdown_parser, safe_text
+from ..text import markdown_parser, safe_text, with_matches
 from ..widgets.detail import report_meta
 from ..workers import run_blocking
 
@@ -70,10 +71,12 @@ class ReportScreen(Screen[None]):
             return bool(self.report.url and self.report.url.strip())
         return True
 
-    def __init__(self, report: Report, store: Store | None = None) -> None:
+    def __init__(self, report: Report, store: Store | None = None, matches: Highlighter | None = None) -> None:
         super().__init__()
         self.report = report
         self.store = store
+        self.matches = matches or Highlighter()
+        """The words of the search the report was opened from, marked in its title and summary."""
         self.part = 0
         self.parts = 1
         """How many parts the longest of the summary and the body has (known once read)."""
@@ -98,7 +101,7 @@ class ReportScreen(Screen[None]):
     def show(self, report: Report) -> None:
         """Show the report's title, facts and link (the summary and body come a part at a time)."""
         self.report = report
-        title = safe_text(report.title, limit=BRIEF_LIMITS["title"])
+        title = with_matches(safe_text(report.title, limit=BRIEF_LIMITS["title"]), self.matches)
         if "title" in report.cut and not title.plain.endswith("…"):
             title.append("…")
         self.query_one("#report-title", Static).update(title)
@@ -135,7 +138,7 @@ class ReportScreen(Screen[None]):
         if summary_length == 0:
             summary.update(Text("(no summary)" if self.part == 0 else "", style="dim"))
         else:
-            summary.update(safe_text(summary_text or "", multiline=True, limit=PART))
+            summary.update(with_matches(safe_text(summary_text or "", multiline=True, limit=PART), self.matches))
         body: Markdown = self.query_one("#report-body", _markdown())
         body.display = bool(body_text)
         body.update(clean(body_text or "", multiline=True))
