@@ -233,7 +233,7 @@ def search(
         )
         return
     # In a terminal, the words that match are marked; never in a pipe or a file.
-    matches = Highlighter(terms, store.tokenize) if sys.stdout.isatty() else Highlighter()
+    matches = Highlighter(terms, store.tokenize) if _to_terminal() else Highlighter()
     printed = 0
     for report in reports:
         cells = [
@@ -266,6 +266,11 @@ def _hint_categories(store: Store, asked: str) -> None:
     if not any(name.lower().startswith(asked) for name in names):
         shown = ", ".join(clean(name) for name in names[:8]) + (", …" if len(names) > 8 else "")
         click.echo(f"hint: no category starts with {clean(asked)!r}; the categories are: {shown}", err=True)
+
+
+def _to_terminal() -> bool:
+    """Is the listing read by a person (marks for the matches), not a pipe or a file?"""
+    return sys.stdout.isatty()
 
 
 def _json_snippet(store: Store, terms: tuple[Term, ...], report: Report) -> dict[str, object]:
