@@ -205,7 +205,8 @@ class ReportTable(PagedListing):
         if matches:  # the words of the search, where the title cell shows them
             title = texts[1].rstrip(" ")
             spans = matches.spans(title[:-1] if title.endswith("…") else title)
-            line = row_line(texts, style, width, spans, style + self.get_component_rich_style("report-table--match"))
+            match_style = style + self.get_component_rich_style("report-table--match", partial=True)
+            line = row_line(texts, style, width, spans, match_style)
         else:
             line = row_line(texts, style, width)
         self.drawn_generation = self.generation
