@@ -125,3 +125,23 @@ async def test_the_report_screen_marks_the_words_found(harbour: Store):
         words = marked_words(app)
         assert words[:2] == ["Supply", "Processing"]  # the title
         assert "processing" in words  # and the summary
+
+
+async def test_the_report_screen_marks_the_words_in_the_markdown_body(harbour: Store):
+    with harbour.writer() as writer:
+        writer.upsert(
+            {
+                "id": "MD-1",
+                "title": "Notes",
+                "body": "# Refining today\n\nSome **bold** words, then *refiners* and\n\n- a list of refineries\n",
+            }
+        )
+    app = ArchiveApp(harbour)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await wait_for_listing(pilot)
+        await search(pilot, "id:MD-1 refine")
+        await pilot.press("escape", "enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Refining today" in text and "refineries" in text and "**" not in text
+        assert marked_words(app) == ["Refining", "refiners", "refineries"]

@@ -17,6 +17,7 @@ from ..core.safe import clean
 if TYPE_CHECKING:  # markdown-it loads only when a report body is shown
     from markdown_it import MarkdownIt
     from markdown_it.rules_core import StateCore
+    from textual.content import Content
 
 
 SHOWN_LIMIT = 20_000
@@ -55,6 +56,14 @@ def marked(text: Text, spans: tuple[Span, ...] | list[Span], *, style: str = MAT
     for start, end in spans:
         text.stylize(style, start, end)
     return text
+
+
+def with_matches_content(content: Content, matches: Highlighter) -> Content:
+    """Textual ``Content`` (a block of a report's Markdown body, built from cleaned text) with the
+    search's words styled; the same content where none are in it."""
+    for start, end in matches.spans(content.plain) if matches else ():
+        content = content.stylize(MATCH_STYLE, start, end)
+    return content
 
 
 def snippet_text(snippet: Snippet, matches: Highlighter) -> Text:

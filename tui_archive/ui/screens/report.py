@@ -20,7 +20,7 @@ from ...core.safe import clean
 from ...core.store import Store
 from .. import actions
 from ..messages import ViewHeard
-from ..text import markdown_parser, safe_text, with_matches
+from ..text import markdown_parser, safe_text, with_matches, with_matches_content
 from ..widgets.detail import report_meta
 from ..workers import run_blocking
 
@@ -129,7 +129,7 @@ class ReportScreen(Screen[None]):
         run_blocking(self, work, group="report-part", exclusive=True)
 
     @on(_PartRead)
-    def _part_read(self, message: _PartRead) -> None:
+    async def _part_read(self, message: _PartRead) -> None:
         self.part = message.part
         summary_text, summary_length = message.texts["summary"]
         body_text, body_length = message.texts["body"]
@@ -141,7 +141,9 @@ class ReportScreen(Screen[None]):
             summary.update(with_matches(safe_text(summary_text or "", multiline=True, limit=PART), self.matches))
         body: Markdown = self.query_one("#report-body", _markdown())
         body.display = bool(body_text)
-        body.update(clean(body_text or "", multiline=True))
+        await body.update(clean(body_text or "", multiline=True))
+        if self.matches:
+            self._mark_body(body)
         more = self.query_one("#report-more", Static)
         more.display = self.parts > 1
         if self.parts > 1:
@@ -155,6 +157,18 @@ class ReportScreen(Screen[None]):
                 )
             )
         self.query_one("#report").scroll_home(animate=False)
+
+    def _mark_body(self, body: Markdown) -> None:
+        """The search's words marked in each block of the body's text (paragraphs, headings, items, cells)."""
+        from textual.content import Content
+        from textual.widgets.markdown import MarkdownBlock
+
+        for block in body.query(MarkdownBlock):
+            content = block.content
+            if isinstance(content, Content) and content.plain:
+                marked = with_matches_content(content, self.matches)
+                if marked is not content:
+                    block.update(marked)
 
     def action_part(self, step: int) -> None:
         wanted = self.part + step
