@@ -65,11 +65,21 @@ def match_spans(text: str, terms: tuple[Term, ...], tokenize: str = TOKENIZE) ->
     match = expression(terms)
     if not text or match is None:
         return []
+    if len(text) > _CACHED_UP_TO:  # a summary or a body's part: asked for once, not kept
+        return list(_find_spans(text, match, tokenize))
     return list(_spans(text, match, tokenize))
+
+
+_CACHED_UP_TO = 1000
+"""The longest text whose spans are kept for the next time it is drawn (a title is drawn at every scroll)."""
 
 
 @lru_cache(maxsize=4096)
 def _spans(text: str, match: str, tokenize: str) -> tuple[Span, ...]:
+    return _find_spans(text, match, tokenize)
+
+
+def _find_spans(text: str, match: str, tokenize: str) -> tuple[Span, ...]:
     marked = _highlight(text, match, tokenize)
     return () if marked is None else tuple(marked_spans(marked)[1])
 
