@@ -88,6 +88,10 @@ def test_the_word_being_typed_finds_reports_at_every_letter(store: Store):
     word = "processing"
     for end in range(3, len(word) + 1):
         assert found(store, word[:end], typing=True) == sorted(SEED_IDS), word[:end]
+    # A shorter word is looked for only where the letters typed after it begin an ending stemming
+    # takes off: "rarew" is no form of "rare" (in every seed report).
+    assert found(store, "rarew", typing=True) == []
+    assert found(store, "rarewo", typing=True) == []
 
 
 # -- why it matched ------------------------------------------------------------------------

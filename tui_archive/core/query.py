@@ -29,6 +29,17 @@ def _long_enough(tokens: tuple[str, ...]) -> bool:
     return len(tokens[-1]) >= TYPING_PREFIX_MIN
 
 
+_STEMMED_SUFFIXES = (
+    "s", "es", "ies", "sses", "ed", "eed", "ing", "ly", "ational", "tional", "enci", "anci", "izer", "abli",
+    "alli", "entli", "eli", "ousli", "ization", "ation", "ator", "alism", "iveness", "fulness", "ousness",
+    "aliti", "iviti", "biliti", "logi", "icate", "ative", "alize", "iciti", "ical", "ful", "ness", "al", "ance",
+    "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ion", "ou", "ism", "ate", "iti", "ous",
+    "ive", "ize", "e", "y",
+)  # fmt: skip
+"""The endings the Porter stemmer takes off: a word being typed that has begun one of them
+may be a stem with that ending begun ("processi" is "process" and "i" of "ing")."""
+
+
 @dataclass(frozen=True)
 class Term:
     """One search term: the tokens that must appear together, maybe as a prefix.
@@ -57,8 +68,13 @@ class Term:
             covered = stable
         if self.typing and stemmed == word:  # a word being typed may be a longer word's stem and a letter or two
             for end in (len(word) - 1, len(word) - 2):
-                shorter = word[:end]
-                if len(shorter) > TYPING_PREFIX_MIN and stem(shorter) == shorter and not shorter.startswith(covered):
+                shorter, typed_on = word[:end], word[end:]
+                if (
+                    len(shorter) > TYPING_PREFIX_MIN
+                    and any(suffix.startswith(typed_on) for suffix in _STEMMED_SUFFIXES)
+                    and stem(shorter) == shorter
+                    and not shorter.startswith(covered)
+                ):
                     forms.append('"' + " ".join([*head, shorter]) + '"')
         return forms[0] if len(forms) == 1 else "(" + " OR ".join(forms) + ")"
 
