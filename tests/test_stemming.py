@@ -201,6 +201,32 @@ def test_an_archive_of_the_previous_version_is_upgraded_in_place(archive_path: P
     conn.close()
 
 
+def test_an_archive_of_the_previous_version_without_its_index_is_searchable_once_upgraded(archive_path: Path):
+    """sqlite-utils disable-fts on a schema 2 archive: the upgrade makes the index, stemming."""
+    as_version_2(archive_path)
+    db = sqlite_utils.Database(archive_path)
+    db["reports"].disable_fts()
+    db.close()
+    with Store(archive_path) as store:
+        assert found(store, "supply chain") == ["RPT-1279", "RPT-363"]
+
+
+def test_a_stale_index_of_whole_words_is_made_again_to_stem(archive_path: Path):
+    as_version_2(archive_path)
+    conn = sqlite3.connect(archive_path)
+    conn.execute("PRAGMA user_version = 3")
+    conn.execute("DROP TRIGGER reports_ai")
+    conn.execute("INSERT INTO reports (id, title, views) VALUES ('NEW-1', 'Pangolin chains', 0)")
+    conn.commit()
+    conn.close()
+    with Store(archive_path) as store:
+        assert store.repairs  # out of step, with another tokenizer: one rebuild puts both right
+        assert found(store, "chain") == ["NEW-1", "RPT-1279", "RPT-363"]
+    with Store(archive_path) as store:
+        assert store.repairs == []
+    assert tokenizer_in_file(archive_path) == schema.TOKENIZE
+
+
 def test_the_upgrade_reports_progress(tmp_path: Path):
     path = tmp_path / "many.db"
     make_store(path, ({"id": f"R-{n}", "title": f"chains {n}"} for n in range(45_000))).close()

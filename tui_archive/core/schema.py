@@ -300,8 +300,8 @@ def repair(conn: sqlite3.Connection, found: Findings, progress: Progress | None 
         conn.execute(f"ALTER TABLE reports ADD COLUMN [{column}] {kind}")
     if found.id_not_unique:
         conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS idx_reports_id ON reports (id)")
-    if found.fts in ("missing", "changed", "tokenizer"):
-        make_fts(conn)
+    if found.fts in ("missing", "changed", "tokenizer") or (found.fts and fts_tokenize(conn) != TOKENIZE):
+        make_fts(conn)  # (a stale index of whole words is made again to stem, not only filled again)
     if found.rebuilds_index():
         make_triggers(conn)
         rebuild_fts(conn, progress)
@@ -426,7 +426,8 @@ def _migrate_to_3(db: sqlite_utils.Database, progress: Progress | None = None) -
     """Words are stemmed: the full-text index made again with :data:`TOKENIZE`, its triggers as they were,
     every report indexed again (a minute or so at a million reports, with ``progress``)."""
     conn = db.conn
-    if fts_tokenize(conn) == TOKENIZE:  # a new archive, made with it by _migrate_to_1
+    made = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'reports_fts'").fetchone() is not None
+    if made and fts_tokenize(conn) == TOKENIZE:  # a new archive, made with it by _migrate_to_1
         return None
     make_fts(conn)
     make_triggers(conn)
