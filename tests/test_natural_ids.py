@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from tui_archive.cli import cli
 from tui_archive.core import store as store_module
 from tui_archive.core.listing import Listing
+from tui_archive.core.schema import SCHEMA_VERSION
 from tui_archive.core.store import Store
 
 from .helpers import make_store
@@ -91,7 +92,7 @@ def test_an_archive_of_the_previous_version_is_upgraded_on_open(archive_path: Pa
         assert [report.id for report in store.window(Listing(sort="id"), 0, 2)] == ["RPT-280", "RPT-363"]
         assert not store.repairs  # an upgrade, not a repair
     with sqlite3.connect(archive_path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         plan = " ".join(
             row[3]
             for row in conn.execute(

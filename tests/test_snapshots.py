@@ -71,3 +71,40 @@ def test_report_screen(snap_compare, snapshot_app):
 
 def test_help_screen(snap_compare, snapshot_app):
     assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=keys("question_mark"))
+
+
+def test_search_marks_the_words_found(snap_compare, snapshot_app):
+    """ "supply chains" finds "Supply Chains" and "supply chain": the words are marked in the table's titles
+    and the detail pane."""
+    assert snap_compare(
+        snapshot_app,
+        terminal_size=(120, 32),
+        run_before=keys("slash", *"supply chains", "enter", searched="supply chains"),
+    )
+
+
+@pytest.fixture
+def body_app(archive_path: Path):
+    store = Store(archive_path)
+    with store.writer() as writer:
+        writer.upsert(
+            {
+                "id": "RPT-9001",
+                "title": "Harbour logistics in the Strait",
+                "category": "Shipping",
+                "date": "2025-03-02",
+                "summary": "Port congestion notes.",
+                "body": "Shipping lanes were quiet in spring. Then cobalt refiners began processing ore for new"
+                " supply chains across Asia, while the ports waited for cargo and the harbour master counted"
+                " ships at anchor through the long summer.",
+            }
+        )
+    yield ArchiveApp(store)
+    store.close()
+
+
+def test_detail_pane_shows_the_body_around_a_match(snap_compare, body_app):
+    """A word found only in a report's body: the detail pane shows the words around it, marked."""
+    assert snap_compare(
+        body_app, terminal_size=(120, 32), run_before=keys("slash", *"refining", "enter", searched="refining")
+    )

@@ -17,7 +17,8 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any, TypeVar
 
 import click
@@ -29,8 +30,9 @@ from .core.export import FORMATS
 from .core.importers import ImportFailed, import_files
 from .core.listing import RELEVANCE, SORTS, Listing
 from .core.locations import ENV_VAR, resolve
+from .core.matches import Highlighter
 from .core.model import Report
-from .core.query import SEARCH_SYNTAX
+from .core.query import SEARCH_SYNTAX, Term
 from .core.safe import clean, safe_json
 from .core.store import Store
 from .core.views import ViewCounter, ViewEvent, Waiting
@@ -64,6 +66,8 @@ def open_archive(ctx: click.Context, db: str | None, *, create: bool = False) ->
     ctx.call_on_close(store.close)
     for repair in store.repairs:
         click.echo(f"repaired {clean(store.path)}: {clean(repair)}", err=True)
+    for upgrade in store.upgrades:
+        click.echo(f"upgraded {clean(store.path)}: {clean(upgrade)}", err=True)
     return store, location.note
 
 
@@ -244,6 +248,12 @@ class SearchCommand(ArchiveCommand):
     help="text: tab-separated ID, date, views, category, title; csv and json: every field; md: a Markdown table.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option(
+    "--snippet",
+    is_flag=True,
+    help="With search words: the words of each report's body around the match (text: a last column;"
+    ' json: "snippet" as stored and "snippet_matches", [start, end] of each match in it).',
+)
 @archive_option
 @click.pass_context
 def search(
@@ -257,8 +267,13 @@ def search(
     offset: int,
     fmt: str,
     as_json: bool,
+    snippet: bool,
     db: str | None,
 ) -> None:
+    if as_json:
+        fmt = "json"
+    if snippet and fmt not in ("text", "json"):
+        raise click.UsageError("--snippet goes with the text listing or --json")
     store, _ = open_archive(ctx, db)
     text = " ".join(query)
     asked = category
@@ -269,28 +284,35 @@ def search(
         click.echo(f"hint: {clean(hint)}", err=True)
     if asked is not None and store.count(listing) == 0:
         _hint_categories(store, asked)
-    if as_json:
-        fmt = "json"
     # Read as one snapshot, a window at a time, for exports of any size (and --all).
     reports = store.iter_listing(listing, offset=offset, limit=None if everything else limit)
+    terms = listing.query.terms
     if fmt != "text":
         out = sys.stdout
-        export.write(reports, fmt, out, inert=out.isatty())
+        export.write(
+            reports, fmt, out, inert=out.isatty(), extra=partial(_json_snippet, store, terms) if snippet else None
+        )
         return
+    # In a terminal, the words that match are marked; never in a pipe or a file.
+    matches = Highlighter(terms, store.tokenize) if _to_terminal() else Highlighter()
     printed = 0
     for report in reports:
-        click.echo(
-            "\t".join(
-                _cell(value, name in report.cut)
-                for name, value in (
-                    ("id", report.id),
-                    ("date", report.date),
-                    ("views", report.views),
-                    ("category", report.category),
-                    ("title", report.title),
-                )
+        cells = [
+            _cell(value, name in report.cut)
+            for name, value in (
+                ("id", report.id),
+                ("date", report.date),
+                ("views", report.views),
+                ("category", report.category),
             )
-        )
+        ]
+        title = _cell(report.title, "title" in report.cut)
+        cells.append(_styled(title, matches.spans(title)))
+        if snippet:
+            found = store.snippet(report.rowid, terms) if report.rowid is not None else None
+            words = found.cleaned() if found is not None else None
+            cells.append("" if words is None else _styled(words.text, words.spans if matches else ()))
+        click.echo("\t".join(cells))
         printed += 1
     total = store.count(listing)
     shown = f"{printed:,} of {total:,}" if printed < total else f"{total:,}"
@@ -305,6 +327,28 @@ def _hint_categories(store: Store, asked: str) -> None:
     if not any(name.lower().startswith(asked) for name in names):
         shown = ", ".join(clean(name) for name in names[:8]) + (", …" if len(names) > 8 else "")
         click.echo(f"hint: no category starts with {clean(asked)!r}; the categories are: {shown}", err=True)
+
+
+def _to_terminal() -> bool:
+    """Is the listing read by a person (marks for the matches), not a pipe or a file?"""
+    return sys.stdout.isatty()
+
+
+def _json_snippet(store: Store, terms: tuple[Term, ...], report: Report) -> dict[str, object]:
+    """``search --json --snippet``: the body's words around the match, as stored, and where the matches are."""
+    found = store.snippet(report.rowid, terms) if report.rowid is not None else None
+    if found is None:
+        return {"snippet": None, "snippet_matches": []}
+    return {"snippet": found.text, "snippet_matches": [list(span) for span in found.spans]}
+
+
+def _styled(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """Cleaned text with the spans in bold and underlined (for a terminal)."""
+    pieces, at = [], 0
+    for start, end in spans:
+        pieces += [text[at:start], click.style(text[start:end], bold=True, underline=True)]
+        at = end
+    return "".join(pieces) + text[at:]
 
 
 def _cell(value: object, cut: bool) -> str:

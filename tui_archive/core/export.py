@@ -12,7 +12,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO, cast
 
@@ -23,16 +23,24 @@ from .safe import clean, safe_json
 FORMATS = {"csv": "CSV", "json": "JSON", "md": "Markdown"}
 
 
-def write(reports: Iterable[Report], fmt: str, out: TextIO, *, inert: bool = False) -> int:
+def write(
+    reports: Iterable[Report],
+    fmt: str,
+    out: TextIO,
+    *,
+    inert: bool = False,
+    extra: Callable[[Report], dict[str, object]] | None = None,
+) -> int:
     """Write ``reports`` to ``out`` in ``fmt`` (csv, json or md); return how many.
 
     ``inert`` (for a terminal rather than a file) makes CSV's control characters
-    visible, as everywhere else archive text reaches a terminal.
+    visible, as everywhere else archive text reaches a terminal. ``extra`` gives
+    more fields for each report in JSON (a search's snippet).
     """
     if fmt == "csv":
         return _csv(reports, out, inert)
     if fmt == "json":
-        return _json(reports, out)
+        return _json(reports, out, extra)
     if fmt == "md":
         return _markdown(reports, out)
     raise ValueError(f"unknown export format {fmt!r} (choose csv, json or md)")
@@ -140,12 +148,12 @@ def _csv(reports: Iterable[Report], out: TextIO, inert: bool) -> int:
     return count
 
 
-def _json(reports: Iterable[Report], out: TextIO) -> int:
+def _json(reports: Iterable[Report], out: TextIO, extra: Callable[[Report], dict[str, object]] | None = None) -> int:
     count = 0
     out.write("[")
     for report in reports:
         out.write(",\n  " if count else "\n  ")
-        out.write(safe_json(report.fields()))
+        out.write(safe_json(report.fields() if extra is None else {**report.fields(), **extra(report)}))
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .stems import stable_prefix, stem
+
 # What the unicode61 tokenizer keeps as a token: letters, digits and marks of any script.
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -27,16 +29,54 @@ def _long_enough(tokens: tuple[str, ...]) -> bool:
     return len(tokens[-1]) >= TYPING_PREFIX_MIN
 
 
+_STEMMED_SUFFIXES = (
+    "s", "es", "ies", "sses", "ed", "eed", "ing", "ly", "ational", "tional", "enci", "anci", "izer", "abli",
+    "alli", "entli", "eli", "ousli", "ization", "ation", "ator", "alism", "iveness", "fulness", "ousness",
+    "aliti", "iviti", "biliti", "logi", "icate", "ative", "alize", "iciti", "ical", "ful", "ness", "al", "ance",
+    "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ion", "ou", "ism", "ate", "iti", "ous",
+    "ive", "ize", "e", "y",
+)  # fmt: skip
+"""The endings the Porter stemmer takes off: a word being typed that has begun one of them
+may be a stem with that ending begun ("processi" is "process" and "i" of "ing")."""
+
+
 @dataclass(frozen=True)
 class Term:
-    """One search term: the tokens that must appear together, maybe as a prefix."""
+    """One search term: the tokens that must appear together, maybe as a prefix.
+
+    The index keeps stems, and FTS5 stems a prefix as it stems a word, so ``malays*`` alone would
+    look for ``malai*`` and miss "Malaysian". A prefix also looks for the longest start of its last
+    word that stemming leaves as it is (``mala*``); and while the word is being typed (``typing``),
+    for the stems of its shorter forms (``processi`` finds "processing", kept as ``process``).
+    """
 
     tokens: tuple[str, ...]
     prefix: bool = False
+    typing: bool = False
 
     def to_fts(self) -> str:
         quoted = '"' + " ".join(self.tokens) + '"'
-        return quoted + "*" if self.prefix else quoted
+        if not self.prefix:
+            return quoted
+        *head, last = self.tokens
+        word, stemmed = last.lower(), stem(last)
+        forms = [quoted + "*"]
+        covered = stemmed  # the start of the terms found so far
+        stable = stable_prefix(last)
+        if len(stable) >= TYPING_PREFIX_MIN and not stable.startswith(stemmed):
+            forms.append('"' + " ".join([*head, stable]) + '"*')
+            covered = stable
+        if self.typing and stemmed == word:  # a word being typed may be a longer word's stem and a letter or two
+            for end in (len(word) - 1, len(word) - 2):
+                shorter, typed_on = word[:end], word[end:]
+                if (
+                    len(shorter) > TYPING_PREFIX_MIN
+                    and any(suffix.startswith(typed_on) for suffix in _STEMMED_SUFFIXES)
+                    and stem(shorter) == shorter
+                    and not shorter.startswith(covered)
+                ):
+                    forms.append('"' + " ".join([*head, shorter]) + '"')
+        return forms[0] if len(forms) == 1 else "(" + " OR ".join(forms) + ")"
 
 
 # -- the query language -----------------------------------------------------------------
@@ -83,7 +123,8 @@ class Query:
 
     ``match`` is the FTS5 expression reports must match (None: no text);
     ``exclude`` one that they must not match; ``where`` SQL conditions with
-    ``?`` placeholders for ``params``; ``hints`` say what was not understood.
+    ``?`` placeholders for ``params``; ``hints`` say what was not understood;
+    ``terms`` are the words and phrases searched for (not those left out), to show where they match.
     """
 
     match: str | None = None
@@ -93,6 +134,7 @@ class Query:
     hints: tuple[str, ...] = ()
     related: str | None = None
     """The ID in ``related:ID``: list reports like that one (the archive says which words those are)."""
+    terms: tuple[Term, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -188,8 +230,9 @@ def parse_query(text: str | None, *, typing: bool = False) -> Query:
         if not tokens:
             continue
         used += 1
-        prefix = phrase is None and (value.endswith("*") or (last and still_typing and _long_enough(tokens)))
-        term = Term(tokens, prefix=prefix)
+        typed = phrase is None and last and still_typing and _long_enough(tokens) and not value.endswith("*")
+        prefix = phrase is None and (value.endswith("*") or typed)
+        term = Term(tokens, prefix=prefix, typing=typed and not negative)
         if negative:
             excluded.append(term)
             continue
@@ -203,10 +246,12 @@ def parse_query(text: str | None, *, typing: bool = False) -> Query:
     groups = [group for group in groups if group]
     match = None
     if groups:
-        parts = [" ".join(term.to_fts() for term in group) for group in groups]
+        parts = [" AND ".join(term.to_fts() for term in group) for group in groups]
         match = parts[0] if len(parts) == 1 else " OR ".join(f"({part})" for part in parts)
     exclude = " OR ".join(term.to_fts() for term in excluded) or None
-    return Query(match, exclude, tuple(where), tuple(params), tuple(hints), related)
+    terms = tuple(term for group in groups for term in group)
+    return Query(match, exclude, tuple(where), tuple(params), tuple(hints), related=related, terms=terms)
+
 
 
 def related_text(report_id: str) -> str | None:

@@ -26,10 +26,12 @@ from .model import COLUMNS
 if TYPE_CHECKING:  # sqlite-utils is loaded only to create or upgrade an archive
     import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 READABLE_FROM = 1
-"""The oldest schema version read as it is when the archive cannot be upgraded (read-only): later versions
-only added indexes."""
+"""The oldest schema version read as it is when the archive cannot be upgraded (read-only). Version 2
+only added an index; version 3 made the full-text index stem words (:data:`TOKENIZE`), so a read-only
+archive of an older version is searched as it is, for whole words, with highlights to match
+(:func:`fts_tokenize`). An older tui-archive refuses a newer file by its version, asking for an upgrade."""
 
 NATURAL_ID_PREFIX = "rtrim(id, '0123456789')"
 NATURAL_ID_NUMBER = "CAST(substr(id, length(rtrim(id, '0123456789')) + 1) AS INTEGER)"
@@ -39,12 +41,22 @@ Built-in SQL only, so that sqlite-utils, Datasette and scripts can write to the
 table the index is on."""
 
 FTS_COLUMNS = ("title", "summary", "body")
-FTS_TABLE = """CREATE VIRTUAL TABLE "reports_fts" USING FTS5 (
+TOKENIZE = "porter unicode61 remove_diacritics 2"
+"""Words as the full-text index keeps them: Unicode words, accents dropped, each reduced to its stem by
+the Porter stemmer, so "Supply Chains" is found by "supply chain" and "processing" by "processes"."""
+UNSTEMMED = "unicode61 remove_diacritics 2"
+"""The tokenizer of schema versions 1 and 2: whole words only."""
+FTS_TABLE = f"""CREATE VIRTUAL TABLE "reports_fts" USING FTS5 (
     "title", "summary", "body",
-    tokenize='unicode61 remove_diacritics 2',
+    tokenize='{TOKENIZE}',
     content="reports"
 )"""
-"""As ``sqlite-utils enable-fts`` writes it, so that sqlite-utils and Datasette find the index."""
+"""As ``sqlite-utils enable-fts --tokenize '...'`` writes it, so that sqlite-utils and Datasette find the index.
+
+(Not made by sqlite-utils' ``enable_fts`` itself: it commits the open transaction, so an upgrade
+could be left half done, fills the index in one statement with no progress, and its update
+trigger would index a report again at every view counted. The table, and the triggers below
+named and written as it writes them, are the same to sqlite-utils and Datasette.)"""
 FTS_SHADOWS = ("reports_fts_data", "reports_fts_idx", "reports_fts_docsize", "reports_fts_config")
 """The tables FTS5 keeps the index in (an external-content table has no ``_content``)."""
 
@@ -108,7 +120,9 @@ class Findings:
     no_meta: bool = False
     id_not_unique: bool = False
     fts: str | None = None
-    """None (whole), "missing", "changed" (not the index we made: made again) or "stale" (out of step)."""
+    """None (whole), "missing", "changed" (not the index we made: made again), "stale" (out of step)
+    or "tokenizer" (ours but for its tokenizer, as before words were stemmed: readable as it is,
+    made again where it may be)."""
     fts_counts: tuple[int, int] = (0, 0)
     """(reports indexed, reports) when the index is stale."""
     missing_triggers: list[str] = field(default_factory=list)
@@ -134,6 +148,8 @@ class Findings:
         elif self.fts == "stale":
             indexed, reports = self.fts_counts
             done.append(f"rebuilt the full-text index (it held {indexed:,} reports of {reports:,})")
+        elif self.fts == "tokenizer":
+            done.append("rebuilt the full-text index so that searches match word forms (it had another tokenizer)")
         if self.missing_triggers:
             done.append(
                 "made again the triggers that keep the full-text index in step, and rebuilt the index"
@@ -150,7 +166,7 @@ class Findings:
 
     def blocks_reading(self) -> bool:
         """Would reading go wrong without a repair? (Triggers and indexes matter only to writing, or speed.)"""
-        return bool(self.missing_columns or self.fts)
+        return bool(self.missing_columns or self.fts not in (None, "tokenizer"))
 
     def rebuilds_index(self) -> bool:
         indexed_column_added = any(column in FTS_COLUMNS for column in self.missing_columns)
@@ -227,7 +243,25 @@ def _check(conn: sqlite3.Connection) -> Findings:
         reports = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
         if indexed != reports:
             found.fts, found.fts_counts = "stale", (indexed, reports)
+    if found.fts is None and _tokenize_option(fts_sql) != TOKENIZE:
+        found.fts = "tokenizer"
     return found
+
+
+def _tokenize_option(sql: str | None) -> str:
+    """The ``tokenize`` option of an FTS5 table's SQL, normalised ("unicode61" when there is none)."""
+    m = re.search(r"""\btokenize\s*=\s*(?:'((?:[^']|'')*)'|"((?:[^"]|"")*)"|(\w+))""", sql or "", re.IGNORECASE)
+    if m is None:
+        return "unicode61"
+    option = m[1].replace("''", "'") if m[1] is not None else m[2].replace('""', '"') if m[2] is not None else m[3]
+    return " ".join(option.split()).lower()
+
+
+def fts_tokenize(conn: sqlite3.Connection) -> str:
+    """The tokenizer the archive's full-text index uses (:data:`TOKENIZE`, unless a read-only archive
+    of an older version kept :data:`UNSTEMMED`, or another's): highlights find words as the index does."""
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'reports_fts'").fetchone()
+    return TOKENIZE if row is None else _tokenize_option(row[0])
 
 
 def _unique_index_on_id(conn: sqlite3.Connection) -> bool:
@@ -266,8 +300,8 @@ def repair(conn: sqlite3.Connection, found: Findings, progress: Progress | None 
         conn.execute(f"ALTER TABLE reports ADD COLUMN [{column}] {kind}")
     if found.id_not_unique:
         conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS idx_reports_id ON reports (id)")
-    if found.fts in ("missing", "changed"):
-        make_fts(conn)
+    if found.fts in ("missing", "changed", "tokenizer") or (found.fts and fts_tokenize(conn) != TOKENIZE):
+        make_fts(conn)  # (a stale index of whole words is made again to stem, not only filled again)
     if found.rebuilds_index():
         make_triggers(conn)
         rebuild_fts(conn, progress)
@@ -352,7 +386,7 @@ def verify_fts(conn: sqlite3.Connection) -> bool:
 # -- migrations ---------------------------------------------------------------------------
 
 
-def _migrate_to_1(db: sqlite_utils.Database) -> None:
+def _migrate_to_1(db: sqlite_utils.Database, progress: Progress | None = None) -> str | None:
     """Create the archive, or adopt a ``reports`` table another program made."""
     conn = db.conn
     conn.execute("CREATE TABLE IF NOT EXISTS archive_meta (key TEXT PRIMARY KEY, value TEXT)")
@@ -378,24 +412,45 @@ def _migrate_to_1(db: sqlite_utils.Database) -> None:
         raise ArchiveBroken(found.unusable)
     if found.fts is None:  # an index another program made with our shape: keep it, fill it again
         found.fts = "stale"
-    repair(conn, found)
+    repair(conn, found, progress)
+    return None
 
 
-def _migrate_to_2(db: sqlite_utils.Database) -> None:
+def _migrate_to_2(db: sqlite_utils.Database, progress: Progress | None = None) -> str | None:
     """IDs sort as people read them: the index for it."""
     db.conn.execute(f"CREATE INDEX IF NOT EXISTS idx_reports_natural_id ON {INDEXES['idx_reports_natural_id']}")
+    return None
+
+
+def _migrate_to_3(db: sqlite_utils.Database, progress: Progress | None = None) -> str | None:
+    """Words are stemmed: the full-text index made again with :data:`TOKENIZE`, its triggers as they were,
+    every report indexed again (a minute or so at a million reports, with ``progress``)."""
+    conn = db.conn
+    made = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'reports_fts'").fetchone() is not None
+    if made and fts_tokenize(conn) == TOKENIZE:  # a new archive, made with it by _migrate_to_1
+        return None
+    make_fts(conn)
+    make_triggers(conn)
+    rebuild_fts(conn, progress)
+    return 'searches now match word forms ("chains" finds "chain"): the full-text index was rebuilt'
 
 
 # Index i upgrades an archive from schema version i to i + 1.
-MIGRATIONS = [_migrate_to_1, _migrate_to_2]
+MIGRATIONS = [_migrate_to_1, _migrate_to_2, _migrate_to_3]
 
 
 def prepare(
-    conn: sqlite3.Connection, path: os.PathLike[str] | str, *, readonly: bool, progress: Progress | None = None
+    conn: sqlite3.Connection,
+    path: os.PathLike[str] | str,
+    *,
+    readonly: bool,
+    progress: Progress | None = None,
+    upgrades: list[str] | None = None,
 ) -> list[str]:
     """Check the file's schema version and structure, and bring them up to date (in WAL mode), all or nothing.
 
-    Returns what was repaired, one sentence each, for the user to be told.
+    Returns what was repaired, one sentence each, for the user to be told; what an upgrade
+    changed that users notice is added to ``upgrades``, one sentence each.
     """
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
@@ -427,13 +482,13 @@ def prepare(
     if version == SCHEMA_VERSION and found.whole:
         return []
     conn.execute("BEGIN IMMEDIATE")
+    notes: list[str | None] = []
     try:
         if version < SCHEMA_VERSION:
             import sqlite_utils
 
             db = sqlite_utils.Database(conn)
-            for migrate in MIGRATIONS[version:]:
-                migrate(db)
+            notes.extend(migrate(db, progress) for migrate in MIGRATIONS[version:])
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             done: list[str] = []
         else:
@@ -449,6 +504,8 @@ def prepare(
         conn.rollback()
         raise
     conn.commit()
+    if upgrades is not None:
+        upgrades.extend(note for note in notes if note is not None)
     return done
 
 

@@ -18,11 +18,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import schema
+from . import matches, schema
 from .errors import ArchiveReadOnly, NoArchive, NotAnArchive, ViewRefused, from_os, from_sqlite
 from .listing import Listing, Reader
+from .matches import SNIPPET_TOKENS, Snippet
 from .model import BINARY, MAX_VIEWS, Category, Report, brief_columns, full_columns
-from .query import related_text
+from .query import Term, related_text
 from .related import read_related
 from .writer import Writer
 
@@ -60,6 +61,10 @@ class Store:
         self._immutable = False  # see _open_readonly
         self.repairs: list[str] = []
         """What opening repaired (another program had broken the structure), one sentence each."""
+        self.upgrades: list[str] = []
+        """What opening upgraded that users notice (a newer schema), one sentence each."""
+        self.tokenize = schema.TOKENIZE
+        """How the full-text index finds words (an older read-only archive's may not stem): for highlights."""
         try:
             exists = self.path.exists()
             if not exists and not create:
@@ -76,7 +81,10 @@ class Store:
             raise NoArchive("no such archive (a read-only open makes none)", path=self.path)
         try:
             with self.connection() as conn:
-                self.repairs = schema.prepare(conn, self.path, readonly=self.readonly, progress=progress)
+                self.repairs = schema.prepare(
+                    conn, self.path, readonly=self.readonly, progress=progress, upgrades=self.upgrades
+                )
+                self.tokenize = schema.fts_tokenize(conn)
         except BaseException:
             self.close()
             raise
@@ -282,6 +290,25 @@ class Store:
         if row[0] == "blob":
             return BINARY, len(BINARY)
         return str(row[1]), int(row[2])
+
+    def snippet(self, rowid: int, terms: tuple[Term, ...], tokens: int = SNIPPET_TOKENS) -> Snippet | None:
+        """The words of the report's body around where the search's ``terms`` match it, as stored, and
+        where they match in that text (FTS5 ``snippet()``); None when they match nowhere in its body."""
+        match = matches.expression(terms)
+        if match is None:
+            return None
+        with self.connection() as conn:
+            try:
+                row = conn.execute(
+                    "SELECT snippet(reports_fts, 2, '', '', '…', ?), snippet(reports_fts, 2, ?, ?, '…', ?)"
+                    " FROM reports_fts WHERE reports_fts MATCH ? AND rowid = ?",
+                    [tokens, matches.START, matches.END, tokens, match, rowid],
+                ).fetchone()
+            except sqlite3.OperationalError as error:  # an index another program left unreadable here
+                if "fts5" in str(error).lower() or "no such" in str(error).lower():
+                    return None
+                raise
+        return None if row is None else matches.snippet(row[0], row[1])
 
     def access(self, report_id: str, rowid: int | None = None) -> Report | None:
         """Count one view of a report and return it as the list shows it (None: no such report).

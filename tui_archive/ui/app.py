@@ -75,6 +75,8 @@ class ArchiveApp(OneKeyAtATime):
             self.notify(f"Archive repaired: {clean(repair)}", severity="warning", timeout=10, markup=False)
         if self.watcher is not None:
             self.watcher.start()
+        for upgrade in self.store.upgrades:  # opened by a newer tui-archive for the first time
+            self.notify(f"Archive upgraded: {clean(upgrade)}", timeout=10, markup=False)
 
     def on_unmount(self) -> None:
         if self.watcher is not None:

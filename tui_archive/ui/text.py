@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
+from ..core.matches import Highlighter, Snippet, Span
 from ..core.model import as_text
 from ..core.safe import clean
 
 if TYPE_CHECKING:  # markdown-it loads only when a report body is shown
     from markdown_it import MarkdownIt
     from markdown_it.rules_core import StateCore
+    from textual.content import Content
 
 
 SHOWN_LIMIT = 20_000
@@ -36,6 +38,38 @@ def safe_text(value: object, *, multiline: bool = False, style: str = "", limit:
     """
     text, cut = bounded(value, limit)
     return Text(clean(text, multiline=multiline) + ("…" if cut else ""), style=style)
+
+
+MATCH_STYLE = "bold underline"
+"""How words that match the search are marked (the table draws its own, from its CSS)."""
+
+
+def with_matches(text: Text, matches: Highlighter | None, *, style: str = MATCH_STYLE) -> Text:
+    """``text`` (built by :func:`safe_text`, so its plain text is cleaned) with the search's words styled."""
+    if matches:
+        marked(text, matches.spans(text.plain), style=style)
+    return text
+
+
+def marked(text: Text, spans: tuple[Span, ...] | list[Span], *, style: str = MATCH_STYLE) -> Text:
+    """``text`` with the spans (of its cleaned plain text) styled as matches: spans of style, never markup."""
+    for start, end in spans:
+        text.stylize(style, start, end)
+    return text
+
+
+def with_matches_content(content: Content, matches: Highlighter) -> Content:
+    """Textual ``Content`` (a block of a report's Markdown body, built from cleaned text) with the
+    search's words styled; the same content where none are in it."""
+    for start, end in matches.spans(content.plain) if matches else ():
+        content = content.stylize(MATCH_STYLE, start, end)
+    return content
+
+
+def snippet_text(snippet: Snippet, matches: Highlighter) -> Text:
+    """Words of a body around a match, made inert here, the matches marked."""
+    shown = snippet.cleaned()
+    return marked(Text(shown.text), shown.spans or matches.spans(shown.text))
 
 
 LABEL_LIMIT = 200

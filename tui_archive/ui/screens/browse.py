@@ -98,7 +98,7 @@ class BrowseScreen(Screen[None]):
         yield Toolbar(id="toolbar")
         with Horizontal(id="main"):
             yield self.table
-            yield DetailPane(id="detail")
+            yield DetailPane(self.store, id="detail")
             yield FacetPanel(id="facets")  # in the detail pane's place while open
         yield self.status
         yield KeysFooter()
@@ -156,7 +156,7 @@ class BrowseScreen(Screen[None]):
     def _row_highlighted(self, message: ReportTable.RowHighlighted) -> None:
         self.status.row = message.row
         if message.report is not None or self.table.row_count == 0:
-            self.query_one(DetailPane).show(message.report)
+            self.query_one(DetailPane).show(message.report, self.table.matches)
 
     @on(ReportTable.RowSelected)
     def _row_selected(self, message: ReportTable.RowSelected) -> None:
@@ -227,7 +227,7 @@ class BrowseScreen(Screen[None]):
             self.table.update_report(event.report)
             highlighted = self.table.highlighted
             if highlighted is not None and (highlighted.rowid, highlighted.id) == (event.report.rowid, event.report.id):
-                self.query_one(DetailPane).show(event.report)
+                self.query_one(DetailPane).show(event.report, self.table.matches)
         self.status.heard(event)
 
     # -- changes other sessions and programs make ------------------------------------
@@ -266,7 +266,7 @@ class BrowseScreen(Screen[None]):
             changed = self.table.renew(fresh.reports)
             now = self.table.highlighted
             if now is not None and highlighted is not None and now is not highlighted and now in changed:
-                self.query_one(DetailPane).show(now)
+                self.query_one(DetailPane).show(now, self.table.matches)
             if self._newest is None:  # read before the list's own newest row came: count from now on
                 self._newest = fresh.newest
             elif fresh.added != self.status.added:
@@ -425,7 +425,7 @@ class BrowseScreen(Screen[None]):
         The view is counted in the very row shown (its rowid), whatever its ID;
         a report whose ID cannot be looked up again is not put in the history.
         """
-        self.app.push_screen(ReportScreen(report, self.store, self.show_related))
+        self.app.push_screen(ReportScreen(report, self.store, self.show_related, self.table.matches))
         if report.id_problem:
             self.notify(f"Not kept in the history: {report.id_problem}", severity="information", markup=False)
         else:

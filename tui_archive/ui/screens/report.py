@@ -15,12 +15,13 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ...core import views
+from ...core.matches import Highlighter
 from ...core.model import BRIEF_LIMITS, Report
 from ...core.safe import clean
 from ...core.store import Store
 from .. import actions
 from ..messages import ArchiveChanged, ViewHeard
-from ..text import markdown_parser, safe_text
+from ..text import markdown_parser, safe_text, with_matches, with_matches_content
 from ..widgets.chrome import KeysFooter, TitleHeader
 from ..widgets.detail import report_meta
 from ..workers import run_blocking
@@ -81,13 +82,19 @@ class ReportScreen(Screen[None]):
         return True
 
     def __init__(
-        self, report: Report, store: Store | None = None, related: Callable[[Report], None] | None = None
+        self,
+        report: Report,
+        store: Store | None = None,
+        related: Callable[[Report], None] | None = None,
+        matches: Highlighter | None = None,
     ) -> None:
         """``related`` lists the reports like one (``r``; without it, the key is not offered)."""
         super().__init__()
         self.report = report
         self.store = store
         self.related = related
+        self.matches = matches or Highlighter()
+        """The words of the search the report was opened from, marked in its title and summary."""
         self.part = 0
         self.parts = 1
         """How many parts the longest of the summary and the body has (known once read)."""
@@ -112,7 +119,7 @@ class ReportScreen(Screen[None]):
     def show(self, report: Report) -> None:
         """Show the report's title, facts and link (the summary and body come a part at a time)."""
         self.report = report
-        title = safe_text(report.title, limit=BRIEF_LIMITS["title"])
+        title = with_matches(safe_text(report.title, limit=BRIEF_LIMITS["title"]), self.matches)
         if "title" in report.cut and not title.plain.endswith("…"):
             title.append("…")
         self.query_one("#report-title", Static).update(title)
@@ -140,7 +147,7 @@ class ReportScreen(Screen[None]):
         run_blocking(self, work, group="report-part", exclusive=True)
 
     @on(_PartRead)
-    def _part_read(self, message: _PartRead) -> None:
+    async def _part_read(self, message: _PartRead) -> None:
         self.part = message.part
         summary_text, summary_length = message.texts["summary"]
         body_text, body_length = message.texts["body"]
@@ -149,10 +156,12 @@ class ReportScreen(Screen[None]):
         if summary_length == 0:
             summary.update(Text("(no summary)" if self.part == 0 else "", style="dim"))
         else:
-            summary.update(safe_text(summary_text or "", multiline=True, limit=PART))
+            summary.update(with_matches(safe_text(summary_text or "", multiline=True, limit=PART), self.matches))
         body: Markdown = self.query_one("#report-body", _markdown())
         body.display = bool(body_text)
-        body.update(clean(body_text or "", multiline=True))
+        await body.update(clean(body_text or "", multiline=True))
+        if self.matches:
+            self._mark_body(body)
         more = self.query_one("#report-more", Static)
         more.display = self.parts > 1
         if self.parts > 1:
@@ -166,6 +175,18 @@ class ReportScreen(Screen[None]):
                 )
             )
         self.query_one("#report").scroll_home(animate=False)
+
+    def _mark_body(self, body: Markdown) -> None:
+        """The search's words marked in each block of the body's text (paragraphs, headings, items, cells)."""
+        from textual.content import Content
+        from textual.widgets.markdown import MarkdownBlock
+
+        for block in body.query(MarkdownBlock):
+            content = block.content
+            if isinstance(content, Content) and content.plain:
+                marked = with_matches_content(content, self.matches)
+                if marked is not content:
+                    block.update(marked)
 
     def action_part(self, step: int) -> None:
         wanted = self.part + step

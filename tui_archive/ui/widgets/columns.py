@@ -64,10 +64,29 @@ def cells(report: Report, column_widths: list[int]) -> list[str]:
     return texts
 
 
-def row_line(texts: list[str], style: Style, width: int) -> Strip:
-    """One row of the table, ``width`` cells wide."""
-    text = " " + (" " * GAP).join(texts)
-    return Strip([Segment(fit(text, width), style)])
+def row_line(
+    texts: list[str],
+    style: Style,
+    width: int,
+    title_matches: list[tuple[int, int]] | None = None,
+    match_style: Style | None = None,
+) -> Strip:
+    """One row of the table, ``width`` cells wide; ``title_matches`` (spans of the title cell's text)
+    drawn in ``match_style``."""
+    text = fit(" " + (" " * GAP).join(texts), width)
+    if not title_matches or match_style is None or len(texts) < 2:
+        return Strip([Segment(text, style)])
+    offset = 1 + len(texts[0]) + GAP  # where the title cell starts, in characters
+    segments: list[Segment] = []
+    at = 0
+    for start, end in title_matches:
+        start, end = offset + start, offset + end
+        if start >= len(text):
+            break
+        segments += [Segment(text[at:start], style), Segment(text[start:end], match_style)]
+        at = end
+    segments.append(Segment(text[at:], style))
+    return Strip([segment for segment in segments if segment.text], width)
 
 
 def header_line(width: int, style: Style, sorted_style: Style, sort_column: str | None, descending: bool) -> Strip:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Button, Static
 
+from ...core.matches import Highlighter, Snippet
 from ...core.model import BRIEF_LIMITS, Report
-from ..text import safe_text
+from ...core.store import Store
+from ..text import safe_text, snippet_text, with_matches
+from ..workers import run_blocking
 
 
 def report_meta(report: Report) -> Text:
@@ -25,7 +30,8 @@ def _maybe_cut(report: Report, field: str, text: Text) -> Text:
 
 
 class DetailPane(VerticalScroll):
-    """Title, ID, category, date, views and the whole summary, wrapped."""
+    """Title, ID, category, date, views and the whole summary, wrapped; the search's words marked in them,
+    and where they match only in the body, the words of the body around the match."""
 
     DEFAULT_CSS = """
     DetailPane {
@@ -44,6 +50,10 @@ class DetailPane(VerticalScroll):
     #detail-summary {
         margin-bottom: 1;
     }
+    #detail-snippet {
+        margin-bottom: 1;
+        color: $text-muted;
+    }
     #detail-link {
         color: $text-muted;
         margin-bottom: 1;
@@ -53,17 +63,36 @@ class DetailPane(VerticalScroll):
     }
     """
 
+    class _SnippetRead(Message, bubble=False):
+        def __init__(self, report: Report, snippet: Snippet | None) -> None:
+            super().__init__()
+            self.report = report
+            self.snippet = snippet
+
+    def __init__(self, store: Store | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.store = store
+        """Where the body's words around a match are read from (none: not shown)."""
+        self.report: Report | None = None
+        self.matches = Highlighter()
+
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
         yield Static(id="detail-meta")
         yield Static(id="detail-summary")
+        yield Static(id="detail-snippet")
         yield Static(id="detail-link")
         yield Button("Access ▸", id="access", variant="primary", compact=True, action="screen.access")
 
     def on_mount(self) -> None:
         self.show(None)
 
-    def show(self, report: Report | None) -> None:
+    def show(self, report: Report | None, matches: Highlighter | None = None) -> None:
+        """Show ``report`` (none: say so), the words of the search (``matches``) marked."""
+        self.report = report
+        self.matches = matches = matches or Highlighter()
+        snippet = self.query_one("#detail-snippet", Static)
+        snippet.display = False
         title = self.query_one("#detail-title", Static)
         meta = self.query_one("#detail-meta", Static)
         summary = self.query_one("#detail-summary", Static)
@@ -78,9 +107,33 @@ class DetailPane(VerticalScroll):
             summary.update(Text("No report highlighted.", style="dim"))
             button.display = False
             return
-        title.update(_maybe_cut(report, "title", safe_text(report.title, limit=BRIEF_LIMITS["title"])))
+        title_text = with_matches(safe_text(report.title, limit=BRIEF_LIMITS["title"]), matches)
+        title.update(_maybe_cut(report, "title", title_text))
         meta.update(report_meta(report))
         text = safe_text(report.summary or "(no summary)", multiline=True, limit=BRIEF_LIMITS["summary"])
+        if report.summary:
+            with_matches(text, matches)
         summary.update(_maybe_cut(report, "summary", text))
         button.display = True
         self.scroll_home(animate=False)
+        seen = any(span.style for span in title_text.spans) or any(span.style for span in text.spans)
+        if matches and not seen and self.store is not None and report.rowid is not None:
+            self._read_snippet(self.store, report, matches)
+
+    def _read_snippet(self, store: Store, report: Report, matches: Highlighter) -> None:
+        """The search matches the report but not in its title or summary: the body's words around the match."""
+        rowid = report.rowid
+        assert rowid is not None
+
+        def work() -> None:
+            self.post_message(self._SnippetRead(report, store.snippet(rowid, matches.terms)))
+
+        run_blocking(self, work, group="detail-snippet", exclusive=True)
+
+    @on(_SnippetRead)
+    def _snippet_read(self, message: _SnippetRead) -> None:
+        if message.report is not self.report or message.snippet is None:
+            return  # another report is shown by now, or the body does not match either
+        snippet = self.query_one("#detail-snippet", Static)
+        snippet.update(Text.assemble(("In the body: ", "bold"), snippet_text(message.snippet, self.matches)))
+        snippet.display = True

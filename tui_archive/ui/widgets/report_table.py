@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from ...core.listing import RELEVANCE
+from ...core.matches import Highlighter
 from ...core.model import Report
 from .columns import MARKER, cells, column_at, header_line, row_line, widths
 from .paged_listing import PagedListing
@@ -68,6 +69,9 @@ class ReportTable(PagedListing):
         color: $warning;
         text-style: bold;
     }
+    ReportTable > .report-table--match {
+        text-style: bold underline;
+    }
     """
 
     COMPONENT_CLASSES = {
@@ -77,6 +81,7 @@ class ReportTable(PagedListing):
         "report-table--even-row",
         "report-table--loading",
         "report-table--marked",
+        "report-table--match",
     }
 
     class RowSelected(Message):
@@ -100,6 +105,14 @@ class ReportTable(PagedListing):
         """The marked reports by row (kept across listings), drawn with a marker before the ID.
 
         By row, not by ID: another program may have left reports with no ID, or two with one."""
+
+    @property
+    def matches(self) -> Highlighter:
+        """Where the words of the listed search are, to mark them in titles."""
+        source = self.source
+        if source is None:
+            return Highlighter()
+        return Highlighter(source.listing.query.terms, source.store.tokenize)
 
     @property
     def sort_column(self) -> str | None:
@@ -187,7 +200,15 @@ class ReportTable(PagedListing):
             style += self.get_component_rich_style("report-table--even-row")
         if row == self.cursor_row:
             style += self.get_component_rich_style("report-table--cursor")
-        line = row_line(cells(report, widths(width)), style, width)
+        texts = cells(report, widths(width))
+        matches = self.matches
+        if matches:  # the words of the search, where the title cell shows them
+            title = texts[1].rstrip(" ")
+            spans = matches.spans(title[:-1] if title.endswith("…") else title)
+            match_style = style + self.get_component_rich_style("report-table--match", partial=True)
+            line = row_line(texts, style, width, spans, match_style)
+        else:
+            line = row_line(texts, style, width)
         self.drawn_generation = self.generation
         if _mark_key(report) in self.marks:  # the marker takes the blank column before the ID
             marker = Segment(MARKER, style + self.get_component_rich_style("report-table--marked"))
