@@ -423,11 +423,11 @@ def related(ctx: click.Context, report_id: str, limit: int, as_json: bool, db: s
     else:
         for report in reports:
             click.echo("\t".join(_cell(value, name in report.cut) for name, value in _text_fields(report)))
-    terms = listing.related.terms if listing.related is not None else ()
+    words = listing.related.words if listing.related is not None else ()
     noun = "report" if len(reports) == 1 else "reports"
-    if terms:
+    if words:
         click.echo(
-            f"{len(reports):,} {noun} like {clean(listing.query.related)}, by the words {clean(', '.join(terms))}",
+            f"{len(reports):,} {noun} like {clean(listing.query.related)}, by the words {clean(', '.join(words))}",
             err=True,
         )
     else:

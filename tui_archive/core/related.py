@@ -28,6 +28,8 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
+from . import stems
+
 RELATED_TERMS = 12
 """The most of a report's words one search for reports like it uses."""
 
@@ -51,6 +53,8 @@ class Related:
     rowid: int | None
     match: str | None
     terms: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    """The terms as the report writes them (``refineries`` for the stem ``refineri``), to show people."""
 
 
 def read_related(conn: sqlite3.Connection, report_id: str) -> Related:
@@ -64,7 +68,19 @@ def read_related(conn: sqlite3.Connection, report_id: str) -> Related:
     terms = distinctive_terms(conn, f"{title}\n{title}\n{summary}")
     if not terms:
         return Related(rowid, None)
-    return Related(rowid, " OR ".join('"' + term.replace('"', '""') + '"' for term in terms), tuple(terms))
+    match = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    return Related(rowid, match, tuple(terms), _as_written(f"{title}\n{summary}", terms))
+
+
+def _as_written(text: str, terms: list[str]) -> tuple[str, ...]:
+    """Each term as a word of ``text`` that the index keeps as that term (the term itself where none is)."""
+    wanted, found = set(terms), {}
+    for word in re.findall(r"\w+", text):
+        lower = word.lower()
+        term = lower if lower in wanted else stems.stem(word)
+        if term in wanted and term not in found:
+            found[term] = lower
+    return tuple(found.get(term, term) for term in terms)
 
 
 def distinctive_terms(conn: sqlite3.Connection, text: str) -> list[str]:
