@@ -32,13 +32,15 @@ from .screens.report import ReportScreen
 from .widgets.report_table import ReportTable
 
 STYLES = Path(__file__).parent / "styles"
+WIDE = 140
+"""From this many columns the detail pane is beside the table; below, under it (so the title column gets the width)."""
 
 
 class ArchiveApp(OneKeyAtATime):
     """Browse an archive of analysis reports from the keyboard."""
 
     CSS_PATH = [STYLES / "app.tcss"]
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [

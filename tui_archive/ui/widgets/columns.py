@@ -25,7 +25,7 @@ COLUMNS = (
     Column("title", "Title", None),
     Column("category", "Category", 14),
     Column("date", "Date", 10),
-    Column("views", "Views", 6, right=True),
+    Column("views", "Views", 7, right=True),  # room for "Views ▼"
 )
 GAP = 1
 MARKER = "●"
@@ -74,12 +74,12 @@ def header_line(width: int, style: Style, sorted_style: Style, sort_column: str 
     """The header row; the sorted column in ``sorted_style``, with an arrow for its direction."""
     segments = [Segment(" ", style)]
     for index, (column, cell_width) in enumerate(zip(COLUMNS, widths(width), strict=True)):
-        label = column.label
+        text = fit(column.label, cell_width)
         cell_style = style
-        if column.key == sort_column:
-            label += " ▼" if descending else " ▲"
+        if column.key == sort_column:  # the arrow always shows: the label gives way to it
+            arrow = " ▼" if descending else " ▲"
+            text = fit(fit(column.label, max(0, cell_width - len(arrow))).rstrip() + arrow, cell_width)
             cell_style = sorted_style
-        text = fit(label, cell_width)
         if column.right:
             text = text.strip().rjust(cell_width)
         segments.append(Segment(text, cell_style))

@@ -1,0 +1,112 @@
+"""The screen fits its width: the title column gets the room, headers keep their sort arrow,
+the detail pane's facts stay on one line, and a report reads at a comfortable width."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui_archive.core.store import Store
+from tui_archive.ui.app import WIDE, ArchiveApp
+from tui_archive.ui.widgets.columns import COLUMNS
+from tui_archive.ui.widgets.detail import DetailPane
+from tui_archive.ui.widgets.report_table import ReportTable
+
+from .helpers import make_store, screen_lines, settle, wait_for_listing
+
+pytestmark = pytest.mark.app
+
+WIDTHS = [80, 100, 110, 120, 160, 200]
+META = "RPT-1045 · Rare Earths · 2026-02-12 · 0 views"
+
+
+def header_line(app: ArchiveApp) -> str:
+    return next(line for line in screen_lines(app) if " ID " in line and "Title" in line and "Views" in line)
+
+
+def title_column_width(app: ArchiveApp) -> int:
+    """From the header on screen: the cells from "Title" up to the next column's label."""
+    header = header_line(app)
+    return header.index("Category") - header.index("Title") - 1
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+async def test_the_title_column_gets_the_spare_width(store: Store, width: int):
+    app = ArchiveApp(store)
+    async with app.run_test(size=(width, 32)) as pilot:
+        await wait_for_listing(pilot)
+        table = app.screen.query_one(ReportTable)
+        detail = app.screen.query_one(DetailPane)
+        title = title_column_width(app)
+        if width >= WIDE:  # beside the table: at most 60 columns, and the table has the larger share
+            assert detail.region.x >= table.region.right
+            assert detail.outer_size.width <= 60
+            assert table.outer_size.width > 1.5 * detail.outer_size.width
+        else:  # under the table, which then has the whole width
+            assert detail.region.y >= table.region.bottom
+            assert table.outer_size.width >= width - 2
+        # Beside the pane, and for the table's border, scrollbar and four other columns
+        # (46 cells), nothing more is taken from the title.
+        beside = detail.outer_size.width + 1 if width >= WIDE else 0
+        assert title >= width - 2 - beside - 6 - 46
+        assert title >= 26
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+async def test_every_sorted_header_shows_its_arrow_in_full(store: Store, width: int):
+    """Sorted by each column, ascending and descending, its label and arrow are whole in the header."""
+    app = ArchiveApp(store)
+    async with app.run_test(size=(width, 32)) as pilot:
+        await wait_for_listing(pilot)
+        seen = set()
+        for _ in range(len(COLUMNS)):
+            sort = app.screen.listing.effective_sort
+            label = next(column.label for column in COLUMNS if column.key == sort)
+            first, then = ("▼", "▲") if app.screen.listing.descending else ("▲", "▼")
+            assert f"{label} {first}" in header_line(app), f"sorted by {sort}: {header_line(app)!r}"
+            await pilot.press("S")
+            await wait_for_listing(pilot)
+            assert f"{label} {then}" in header_line(app), f"sorted by {sort}, reversed: {header_line(app)!r}"
+            seen.add(sort)
+            await pilot.press("S", "s")
+            await wait_for_listing(pilot)
+        assert seen == {column.key for column in COLUMNS}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+async def test_the_detail_meta_line_is_one_line(store: Store, width: int):
+    app = ArchiveApp(store)
+    async with app.run_test(size=(width, 32)) as pilot:
+        await wait_for_listing(pilot)
+        assert any(META in line for line in screen_lines(app)), "\n".join(screen_lines(app))
+
+
+@pytest.fixture
+def wordy(tmp_path: Path):
+    words = " ".join(f"word{i}" for i in range(400))
+    store = make_store(
+        tmp_path / "wordy.db",
+        [{"id": "W-1", "title": "A wordy report", "date": "2024-01-01", "summary": words, "body": words}],
+    )
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("width", [80, 120, 200])
+async def test_a_report_reads_at_most_100_columns_wide(wordy: Store, width: int):
+    app = ArchiveApp(wordy)
+    async with app.run_test(size=(width, 40)) as pilot:
+        await wait_for_listing(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        lines = [line for line in screen_lines(app) if "word1" in line or "word2" in line]
+        assert len(lines) >= 4
+        for line in lines:
+            text = line.strip()
+            assert len(text) <= 100
+            start = line.index(text)
+            if width >= 120:  # centred: about as much room on the left as on the right
+                assert start >= (width - 100) // 2 - 2
+            else:
+                assert start >= 2
