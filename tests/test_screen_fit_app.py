@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Select
+from textual.widgets._select import SelectOverlay
 
 from tui_archive.core.store import Store
 from tui_archive.ui.app import WIDE, ArchiveApp
@@ -110,3 +112,28 @@ async def test_a_report_reads_at_most_100_columns_wide(wordy: Store, width: int)
                 assert start >= (width - 100) // 2 - 2
             else:
                 assert start >= 2
+
+
+@pytest.mark.parametrize("control", ["#sort", "#category"])
+@pytest.mark.parametrize("width", [60, 80, 120, 200])
+async def test_a_drop_down_has_a_border_over_the_table(store: Store, control: str, width: int):
+    """Opened, the sort or category control's options are boxed, whole and on screen, over the
+    table (or the detail pane beside it)."""
+    app = ArchiveApp(store)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await wait_for_listing(pilot)
+        select = app.screen.query_one(control, Select)
+        select.focus()
+        select.expanded = True
+        await settle(pilot)
+        overlay = select.query_one(SelectOverlay)
+        box = overlay.region
+        assert box.intersection(app.screen.query_one("#main").region).area > 0
+        assert box.right <= width
+        lines = screen_lines(app)
+        assert set(lines[box.y][box.x + 1 : box.right - 1]) == {"▔"}, lines[box.y]
+        assert set(lines[box.bottom - 1][box.x + 1 : box.right - 1]) == {"▁"}, lines[box.bottom - 1]
+        options = [str(overlay.get_option_at_index(i).prompt) for i in range(overlay.option_count)]
+        for y, option in enumerate(options, start=box.y + 1):
+            assert lines[y][box.x] == "▊"
+            assert option in lines[y], f"{option!r} is not whole on screen: {lines[y]!r}"
