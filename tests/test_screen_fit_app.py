@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Select
+from textual.widgets import Input, Select
+from textual.widgets._footer import FooterKey
 from textual.widgets._select import SelectOverlay
 
 from tui_archive.core.store import Store
@@ -137,3 +138,91 @@ async def test_a_drop_down_has_a_border_over_the_table(store: Store, control: st
         for y, option in enumerate(options, start=box.y + 1):
             assert lines[y][box.x] == "▊"
             assert option in lines[y], f"{option!r} is not whole on screen: {lines[y]!r}"
+
+
+def footer_line(app: ArchiveApp) -> str:
+    return screen_lines(app)[-1]
+
+
+async def open_facets(pilot) -> None:
+    await pilot.press("f")
+    await settle(pilot)
+
+
+async def open_report(pilot) -> None:
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def open_history(pilot) -> None:
+    await pilot.press("h")
+    await settle(pilot)
+
+
+async def open_goto(pilot) -> None:
+    await pilot.press("colon")
+    await settle(pilot)
+
+
+async def open_export(pilot) -> None:
+    await pilot.press("e")
+    await settle(pilot)
+
+
+async def search_box(pilot) -> None:
+    await pilot.press("slash")
+    await settle(pilot)
+
+
+async def nothing(pilot) -> None:
+    pass
+
+
+STATES = {
+    "list": nothing,
+    "facets": open_facets,
+    "search box": search_box,
+    "report": open_report,
+    "history": open_history,
+    "go to": open_goto,
+    "export": open_export,
+}
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (100, 30), (120, 32)])
+async def test_quit_and_help_are_always_in_the_footer(store: Store, size: tuple[int, int], state: str):
+    """Wherever q and ? work, the footer shows them whole, however narrow; the other keys it
+    shows are whole too (a key that does not fit is left out, not cut)."""
+    app = ArchiveApp(store)
+    async with app.run_test(size=size) as pilot:
+        await wait_for_listing(pilot)
+        await STATES[state](pilot)
+        footer = footer_line(app)
+        shown = {binding.action for _, binding, _, _ in app.screen.active_bindings.values() if binding.show}
+        if "quit" in shown:
+            assert "q Quit" in footer, footer
+        if "help" in shown:
+            assert "? Help" in footer, footer
+        if app.COMMAND_PALETTE_BINDING in app.screen.active_bindings:
+            assert "^p Commands" in footer
+        for key in app.screen.query(FooterKey):
+            if key.display and key.description:
+                assert key.description in footer, f"{key.description!r} is cut: {footer!r}"
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+@pytest.mark.parametrize("facets", [False, True])
+async def test_the_search_box_keeps_room_to_type(store: Store, size: tuple[int, int], facets: bool):
+    app = ArchiveApp(store)
+    async with app.run_test(size=size) as pilot:
+        await wait_for_listing(pilot)
+        if facets:
+            await open_facets(pilot)
+        box = app.screen.query_one("#search", Input)
+        assert box.outer_size.width >= 24
+        for control in app.screen.query("#toolbar Select"):  # the controls are on screen, whole
+            assert control.region.right <= size[0]
+        await pilot.press("slash", *"rare earth mag")
+        await settle(pilot)
+        assert any("rare earth mag" in line for line in screen_lines(app))

@@ -32,6 +32,8 @@ from .screens.report import ReportScreen
 from .widgets.report_table import ReportTable
 
 STYLES = Path(__file__).parent / "styles"
+SMALL = 70
+"""Below this many columns the toolbar's controls narrow, to leave the search box room."""
 WIDE = 140
 """From this many columns the detail pane is beside the table; below, under it (so the title column gets the width)."""
 
@@ -40,7 +42,7 @@ class ArchiveApp(OneKeyAtATime):
     """Browse an archive of analysis reports from the keyboard."""
 
     CSS_PATH = [STYLES / "app.tcss"]
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-small"), (SMALL, "-narrow"), (WIDE, "-wide")]
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [

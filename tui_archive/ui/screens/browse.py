@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 
 from ...core import views
 from ...core.errors import ArchiveError, FileFailed
@@ -25,6 +25,7 @@ from .. import actions
 from ..messages import ViewHeard
 from ..widgets.detail import DetailPane
 from ..widgets.facets import FacetPanel
+from ..widgets.footer import KeysFooter
 from ..widgets.report_table import ReportTable
 from ..widgets.status_line import StatusLine
 from ..widgets.toolbar import Toolbar
@@ -74,7 +75,7 @@ class BrowseScreen(Screen[None]):
             yield DetailPane(id="detail")
             yield FacetPanel(id="facets")  # in the detail pane's place while open
         yield self.status
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.table.focus()

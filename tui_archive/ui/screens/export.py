@@ -14,9 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from ...core.export import FORMATS
+from ..widgets.footer import KeysFooter
 
 
 class ExportScreen(ModalScreen[tuple[str, Path | None] | None]):
@@ -51,7 +52,7 @@ class ExportScreen(ModalScreen[tuple[str, Path | None] | None]):
             with Horizontal(id="export-buttons"):
                 yield Button("Download" if self.download else "Export", id="export-ok", variant="primary", compact=True)
                 yield Button("Cancel", id="export-cancel", compact=True)
-        yield Footer()  # this dialog's own keys, not the list's behind it
+        yield KeysFooter()  # this dialog's own keys, not the list's behind it
 
     def on_mount(self) -> None:
         if self.download:

@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
+
+from ..widgets.footer import KeysFooter
 
 
 class GotoScreen(ModalScreen[int | str | None]):
@@ -25,7 +27,7 @@ class GotoScreen(ModalScreen[int | str | None]):
             yield Static(Text(f"Go to row (1 to {self.rows:,}) or report ID", style="bold"))
             yield Input(placeholder="row number or ID", id="goto-row")
             yield Static(Text("enter jumps · escape cancels", style="dim"), id="goto-hint")
-        yield Footer()  # this dialog's own keys, not the list's behind it
+        yield KeysFooter()  # this dialog's own keys, not the list's behind it
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

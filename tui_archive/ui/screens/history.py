@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.history import Visit
 from ..text import safe_text
+from ..widgets.footer import KeysFooter
 
 
 def visit_label(visit: Visit) -> Text:
@@ -47,7 +48,7 @@ class HistoryScreen(ModalScreen[str | None]):
             else:
                 yield Static(Text("No reports opened yet: Enter on a report opens it.", style="dim"))
             yield Static(Text("enter opens · escape closes", style="dim"), id="history-keys")
-        yield Footer()  # this dialog's own keys, not the list's behind it
+        yield KeysFooter()  # this dialog's own keys, not the list's behind it
 
     def on_mount(self) -> None:
         for option_list in self.query(OptionList):

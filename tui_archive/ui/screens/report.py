@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ...core import views
 from ...core.model import BRIEF_LIMITS, Report
@@ -21,6 +21,7 @@ from .. import actions
 from ..messages import ViewHeard
 from ..text import markdown_parser, safe_text
 from ..widgets.detail import report_meta
+from ..widgets.footer import KeysFooter
 from ..workers import run_blocking
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ class ReportScreen(Screen[None]):
             yield _markdown()(id="report-body", parser_factory=markdown_parser, open_links=False)
             yield Static(id="report-more")
             yield Static(id="report-link")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.show(self.report)
