@@ -35,7 +35,7 @@ class DetailPane(VerticalScroll):
     }
     #detail-title {
         text-style: bold;
-        color: $accent;
+        color: $text-primary;
     }
     #detail-meta {
         color: $text-muted;

@@ -48,7 +48,7 @@ class ReportTable(PagedListing):
         color: $text;
     }
     ReportTable > .report-table--sorted {
-        color: $accent;
+        color: $text-primary;
     }
     ReportTable > .report-table--even-row {
         background: $boost;
@@ -65,8 +65,11 @@ class ReportTable(PagedListing):
         color: $text-muted;
     }
     ReportTable > .report-table--marked {
-        color: $warning;
+        color: $text-warning;
         text-style: bold;
+    }
+    ReportTable:light > .report-table--marked {
+        color: $text-error;
     }
     """
 
