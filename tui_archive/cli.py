@@ -88,11 +88,13 @@ def cli(ctx: click.Context, db: str | None) -> None:
     if ctx.invoked_subcommand is not None:
         return
     _require_utf8_terminal()
+    from .core import locations
     from .core.history import History
+    from .core.settings import SettingsFile
     from .ui.app import ArchiveApp  # Textual loads only for the app itself
 
     store, note = open_archive(ctx, db)
-    app = ArchiveApp(store, note, History.for_user(store.path))
+    app = ArchiveApp(store, note, History.for_user(store.path), SettingsFile(locations.settings_file()))
     app.run()
     if app.crash_message is not None:  # an unexpected error: one line saying where its log is
         click.echo(app.crash_message, err=True)

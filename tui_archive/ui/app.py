@@ -13,12 +13,14 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.events import DeliveryFailed
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from ..core import crash
 from ..core.errors import ArchiveError, Interrupted
 from ..core.history import History
 from ..core.safe import clean
+from ..core.settings import SettingsFile
 from ..core.store import Store
 from ..core.views import NotCounted, ViewCounter, ViewEvent
 from .keys import OneKeyAtATime
@@ -51,17 +53,24 @@ class ArchiveApp(OneKeyAtATime):
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="command-palette"),
     ]
 
-    def __init__(self, store: Store, note: str = "", history: History | None = None) -> None:
+    def __init__(
+        self, store: Store, note: str = "", history: History | None = None, settings: SettingsFile | None = None
+    ) -> None:
         super().__init__()
         self.store = store
         self.note = note
         self.history = history if history is not None else History(store.path)  # in memory
+        self.settings = settings if settings is not None else SettingsFile(None)  # nothing kept
+        self._saved_theme: str | None = None
+        """The theme the settings file holds (so only a change is written)."""
+        self._said_settings_failed = False
         self.views = ViewCounter(store, self._view_event)
         """The one writer of views; what it does is posted back as :class:`ViewHeard`."""
         self.crash_message: str | None = None
         """The line said on leaving, after an unexpected error (see :meth:`_handle_exception`)."""
 
     def on_mount(self) -> None:
+        self._use_saved_theme()
         self.sub_title = clean(self.store.path.name)
         try:
             self.title = clean(self.store.name())
@@ -74,6 +83,32 @@ class ArchiveApp(OneKeyAtATime):
 
     def on_unmount(self) -> None:
         self.views.close()
+
+    def _use_saved_theme(self) -> None:
+        """Start in the theme chosen last time; a settings file that cannot be used is said once."""
+        settings = self.settings.load()
+        problem = settings.problem
+        if settings.theme is not None and settings.theme in self.available_themes:
+            self.theme = settings.theme
+        elif settings.theme is not None:
+            problem = f"theme '{settings.theme}' (from {self.settings.path}) is not available: using the default theme"
+        self._saved_theme = self.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if problem:
+            self.notify(clean(problem)[:300], severity="warning", timeout=10, markup=False)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """A theme chosen (in the palette) is remembered for the next start."""
+        if theme.name == self._saved_theme:
+            return
+        try:
+            self.settings.save_theme(theme.name)
+        except ArchiveError as error:
+            if not self._said_settings_failed:  # once a session, not at every theme tried
+                self._said_settings_failed = True
+                self.notify(clean(error.sentence), severity="warning", markup=False)
+            return
+        self._saved_theme = theme.name
 
     def _handle_exception(self, error: Exception) -> None:
         """A fault in the app: the traceback goes to the crash log, and the app ends with status 1
