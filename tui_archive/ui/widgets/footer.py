@@ -22,13 +22,13 @@ ALWAYS = frozenset({"quit", "app.quit", "help", "app.help"})
 class KeysFooter(Footer):
     DEFAULT_CSS = """
     KeysFooter {
-        #footer-always {
+        .footer-always {
             dock: right;
             width: auto;
             height: 1;
             background: $footer-background;
         }
-        #footer-always FooterKey.-command-palette {
+        .footer-always FooterKey.-command-palette {
             dock: none;
         }
     }
@@ -49,7 +49,7 @@ class KeysFooter(Footer):
                 yield widget
         yield from shown
         if always or palette:
-            yield HorizontalGroup(*always, *palette, id="footer-always")
+            yield HorizontalGroup(*always, *palette, classes="footer-always")
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit)
@@ -67,7 +67,7 @@ class KeysFooter(Footer):
         if not self.is_attached:
             return
         room = self.size.width
-        for group in self.query("#footer-always"):
+        for group in list(self.query(".footer-always"))[:1]:  # (two, for a moment, while keys change)
             room -= sum(_width(key) for key in group.query(FooterKey))
         fits = True
         for key in self.query(FooterKey):
