@@ -31,11 +31,22 @@ GAP = 1
 MARKER = "●"
 
 
+GIVES_WAY = {"category": 9}
+"""On a narrow table, a column that narrows (to this width) while the title has under :data:`TITLE_WANTS`."""
+TITLE_WANTS = 20
+
+
 def widths(total: int) -> list[int]:
     """Each column's width when the table is ``total`` cells wide: the title takes what is left."""
     fixed = sum(c.width or 0 for c in COLUMNS) + GAP * (len(COLUMNS) - 1)
-    flexible = max(8, total - fixed - 1)
-    return [c.width if c.width is not None else flexible for c in COLUMNS]
+    flexible = total - fixed - 1
+    result = [c.width for c in COLUMNS]
+    for index, column in enumerate(COLUMNS):
+        if column.key in GIVES_WAY and column.width is not None and flexible < TITLE_WANTS:
+            given = max(0, min(column.width - GIVES_WAY[column.key], TITLE_WANTS - flexible))
+            result[index] = column.width - given
+            flexible += given
+    return [width if width is not None else max(8, flexible) for width in result]
 
 
 def column_at(x: int, total: int) -> str | None:
