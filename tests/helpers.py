@@ -457,7 +457,7 @@ def table_ids(screen: str, prefix: str = "RPT-") -> list[str]:
     ids = []
     for line in screen.splitlines():
         cells = line.replace("▊", " ").split()
-        if cells and cells[0].startswith(prefix):
+        if cells and cells[0].startswith(prefix) and cells[1:2] != ["·"]:  # not the detail pane's facts
             ids.append(cells[0])
     return ids
 

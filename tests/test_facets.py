@@ -56,7 +56,7 @@ async def search(pilot, text: str) -> None:
 
 async def test_f_opens_the_panel_with_the_seed_counts(store: Store):
     app = ArchiveApp(store)
-    async with app.run_test(size=(120, 32)) as pilot:
+    async with app.run_test(size=(160, 32)) as pilot:
         await settle(pilot)
         assert not panel(app).display  # hidden until asked for
         await pilot.press("f")

@@ -108,3 +108,19 @@ def test_detail_pane_shows_the_body_around_a_match(snap_compare, body_app):
     assert snap_compare(
         body_app, terminal_size=(120, 32), run_before=keys("slash", *"refining", "enter", searched="refining")
     )
+
+
+def test_browse_light_theme(snap_compare, snapshot_app):
+    """In a light theme (textual-light): the titles, the sorted header and the status line in the
+    theme's own text colours, legible on its light background."""
+
+    async def run_before(pilot) -> None:
+        pilot.app.theme = "textual-light"
+        await keys()(pilot)
+
+    assert snap_compare(snapshot_app, terminal_size=(160, 32), run_before=run_before)
+
+
+def test_browse_60x20(snap_compare, snapshot_app):
+    """Small: the controls narrow, the search box keeps its room, q Quit and ? Help stay in the footer."""
+    assert snap_compare(snapshot_app, terminal_size=(60, 20), run_before=keys())

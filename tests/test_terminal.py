@@ -143,3 +143,28 @@ def test_the_open_app_keeps_up_with_another_terminal(terminal: Terminal, archive
     assert table_ids(screen)[3] == highlighted
     terminal.keys("q")
     assert terminal.wait_for_exit() == "EXIT=0"
+
+
+@pytest.mark.parametrize(("width", "height"), [(80, 24), (60, 20)])
+def test_small_terminal_footer_keeps_quit_and_help(terminal: Terminal, archive_path: Path, width: int, height: int):
+    """With the facets open (the most keys in the footer), q Quit and ? Help are still there, and
+    the search box still takes what is typed."""
+    terminal.start(["--db", str(archive_path)], width=width, height=height)
+    terminal.wait_for(lambda s: "RPT-280" in s and "⏎ Access" in footer(s), "the list, in focus")
+    terminal.keys("f")
+    screen = terminal.wait_for(lambda s: "Choose category" in footer(s), "the facets panel's keys in the footer")
+    assert "q Quit" in footer(screen) and "? Help" in footer(screen), footer(screen)
+    assert all(len(line) <= width for line in screen.splitlines())
+    terminal.keys("f", "/")
+    terminal.type("magnet supply")
+    terminal.wait_for(lambda s: "magnet supply" in s, "the text typed in the search box")
+    terminal.keys("Escape")
+    screen = terminal.wait_for(lambda s: "⏎ Access" in footer(s), "the list's keys again")
+    assert "q Quit" in footer(screen) and "? Help" in footer(screen), footer(screen)
+    terminal.keys("?")
+    terminal.wait_for(lambda s: "Everywhere" in s, "the help screen, from the key the footer shows")
+    terminal.keys("Escape")
+    terminal.wait_for(lambda s: "Everywhere" not in s, "the help screen to close")
+    terminal.keys("q")
+    terminal.wait_until(lambda: terminal.exit_status() is not None, "the app to exit")
+    assert terminal.exit_status() == "EXIT=0"

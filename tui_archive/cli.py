@@ -136,11 +136,13 @@ def cli(ctx: click.Context, db: str | None, read_only: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     _require_utf8_terminal()
+    from .core import locations
     from .core.history import History
+    from .core.settings import SettingsFile
     from .ui.app import ArchiveApp  # Textual loads only for the app itself
 
     store, note = open_archive(ctx, db)
-    app = ArchiveApp(store, note, History.for_user(store.path))
+    app = ArchiveApp(store, note, History.for_user(store.path), SettingsFile(locations.settings_file()))
     app.run()
     if app.crash_message is not None:  # an unexpected error: one line saying where its log is
         click.echo(f"{ERROR}{app.crash_message}", err=True)

@@ -1,4 +1,4 @@
-"""Every file path the app uses, in one place: the archive to open, the per-user files, the sample.
+"""Every file path the app uses, in one place: the archive to open, the per-user files and settings, the sample.
 
 Nothing else in the package calls platformdirs.
 """
@@ -42,6 +42,16 @@ def crash_log() -> Path:
 def history_file() -> Path:
     """The per-user list of recently opened reports, for every archive."""
     return data_dir() / "history.json"
+
+
+def config_dir() -> Path:
+    """The user's config directory (``$XDG_CONFIG_HOME/tui-archive``, ``~/.config/tui-archive`` on Linux)."""
+    return Path(platformdirs.user_config_dir(APP_NAME))
+
+
+def settings_file() -> Path:
+    """The user's settings for the app (the theme chosen)."""
+    return config_dir() / "settings.json"
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,14 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.events import DeliveryFailed
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from ..core import crash
 from ..core.errors import ArchiveError, Interrupted
 from ..core.history import History
 from ..core.safe import clean
+from ..core.settings import SettingsFile
 from ..core.store import Store
 from ..core.views import NotCounted, ViewCounter, ViewEvent
 from ..core.watch import WATCH_INTERVAL, Watcher
@@ -33,13 +35,17 @@ from .screens.report import ReportScreen
 from .widgets.report_table import ReportTable
 
 STYLES = Path(__file__).parent / "styles"
+SMALL = 70
+"""Below this many columns the toolbar's controls narrow, to leave the search box room."""
+WIDE = 140
+"""From this many columns the detail pane is beside the table; below, under it (so the title column gets the width)."""
 
 
 class ArchiveApp(OneKeyAtATime):
     """Browse an archive of analysis reports from the keyboard."""
 
     CSS_PATH = [STYLES / "app.tcss"]
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-small"), (SMALL, "-narrow"), (WIDE, "-wide")]
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [
@@ -49,13 +55,23 @@ class ArchiveApp(OneKeyAtATime):
     ]
 
     def __init__(
-        self, store: Store, note: str = "", history: History | None = None, *, watch: float | None = WATCH_INTERVAL
+        self,
+        store: Store,
+        note: str = "",
+        history: History | None = None,
+        settings: SettingsFile | None = None,
+        *,
+        watch: float | None = WATCH_INTERVAL,
     ) -> None:
         """``watch``: seconds between looks for changes other sessions and programs make (None: never look)."""
         super().__init__()
         self.store = store
         self.note = note
         self.history = history if history is not None else History(store.path)  # in memory
+        self.settings = settings if settings is not None else SettingsFile(None)  # nothing kept
+        self._saved_theme: str | None = None
+        """The theme the settings file holds (so only a change is written)."""
+        self._said_settings_failed = False
         self.views = ViewCounter(store, self._view_event)
         """The one writer of views; what it does is posted back as :class:`ViewHeard`."""
         self.crash_message: str | None = None
@@ -64,6 +80,7 @@ class ArchiveApp(OneKeyAtATime):
         """Notices changes other connections make; each is posted as :class:`ArchiveChanged`."""
 
     def on_mount(self) -> None:
+        self._use_saved_theme()
         self.sub_title = clean(self.store.path.name)
         try:
             self.title = clean(self.store.name())
@@ -92,6 +109,32 @@ class ArchiveApp(OneKeyAtATime):
         """Every screen reads again what it shows (the list's rows and counts, an open report)."""
         for screen in self.screen_stack:
             screen.post_message(ArchiveChanged())
+
+    def _use_saved_theme(self) -> None:
+        """Start in the theme chosen last time; a settings file that cannot be used is said once."""
+        settings = self.settings.load()
+        problem = settings.problem
+        if settings.theme is not None and settings.theme in self.available_themes:
+            self.theme = settings.theme
+        elif settings.theme is not None:
+            problem = f"theme '{settings.theme}' (from {self.settings.path}) is not available: using the default theme"
+        self._saved_theme = self.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if problem:
+            self.notify(clean(problem)[:300], severity="warning", timeout=10, markup=False)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """A theme chosen (in the palette) is remembered for the next start."""
+        if theme.name == self._saved_theme:
+            return
+        try:
+            self.settings.save_theme(theme.name)
+        except ArchiveError as error:
+            if not self._said_settings_failed:  # once a session, not at every theme tried
+                self._said_settings_failed = True
+                self.notify(clean(error.sentence), severity="warning", markup=False)
+            return
+        self._saved_theme = theme.name
 
     def _handle_exception(self, error: Exception) -> None:
         """A fault in the app: the traceback goes to the crash log, and the app ends with status 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
+from rich.style import Style
 from rich.text import Text
 
 from ..core.matches import Highlighter, Snippet, Span
@@ -31,7 +32,7 @@ def bounded(value: object, limit: int = SHOWN_LIMIT) -> tuple[str, bool]:
     return (text[:limit], True) if len(text) > limit else (text, False)
 
 
-def safe_text(value: object, *, multiline: bool = False, style: str = "", limit: int = SHOWN_LIMIT) -> Text:
+def safe_text(value: object, *, multiline: bool = False, style: str | Style = "", limit: int = SHOWN_LIMIT) -> Text:
     """A Rich ``Text`` showing archive text literally: ``[brackets]`` stay brackets.
 
     At most ``limit`` characters of it, then "…".

@@ -26,9 +26,10 @@ from ...core.views import ViewCounter
 from ...core.watch import Fresh, newest_row, read_fresh
 from .. import actions
 from ..messages import ArchiveChanged, ViewHeard
-from ..widgets.chrome import KeysFooter, TitleHeader
+from ..widgets.chrome import TitleHeader
 from ..widgets.detail import DetailPane
 from ..widgets.facets import FacetPanel
+from ..widgets.footer import KeysFooter
 from ..widgets.report_table import ReportTable
 from ..widgets.status_line import StatusLine
 from ..widgets.toolbar import Toolbar

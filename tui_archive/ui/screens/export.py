@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, OptionList, Select, Static
 
 from ...core.export import FORMATS, free_path
 from ...core.safe import clean
-from ..widgets.chrome import KeysFooter
+from ..widgets.footer import KeysFooter
 
 
 class ExportScreen(ModalScreen[tuple[str, Path | None] | None]):

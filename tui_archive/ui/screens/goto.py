@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from ..widgets.chrome import KeysFooter
+from ..widgets.footer import KeysFooter
 
 
 class GotoScreen(ModalScreen[int | str | None]):
@@ -41,12 +41,18 @@ class GotoScreen(ModalScreen[int | str | None]):
             if 1 <= row <= self.rows:
                 self.dismiss(row - 1)
                 return
-            self.query_one("#goto-hint", Static).update(Text(f"a row from 1 to {self.rows:,}", style="yellow"))
+            self._say(f"a row from 1 to {self.rows:,}")
             return
         if not text:
-            self.query_one("#goto-hint", Static).update(Text("a row number, or a report's ID", style="yellow"))
+            self._say("a row number, or a report's ID")
             return
         self.dismiss(text)
+
+    def _say(self, hint: str) -> None:
+        """What the dialog needs, in the theme's colour for a hint."""
+        label = self.query_one("#goto-hint", Static)
+        label.add_class("-hint")
+        label.update(hint)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

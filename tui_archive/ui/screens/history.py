@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from ...core.history import Visit
 from ...core.safe import clean
 from ..text import fit
-from ..widgets.chrome import KeysFooter
+from ..widgets.footer import KeysFooter
 
 WHEN = 16  # 2026-11-29 07:05
 GAP = 2

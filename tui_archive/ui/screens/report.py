@@ -22,8 +22,9 @@ from ...core.store import Store
 from .. import actions
 from ..messages import ArchiveChanged, ViewHeard
 from ..text import markdown_parser, safe_text, with_matches, with_matches_content
-from ..widgets.chrome import KeysFooter, TitleHeader
+from ..widgets.chrome import TitleHeader
 from ..widgets.detail import report_meta
+from ..widgets.footer import KeysFooter
 from ..workers import run_blocking
 
 if TYPE_CHECKING:

@@ -25,17 +25,28 @@ COLUMNS = (
     Column("title", "Title", None),
     Column("category", "Category", 14),
     Column("date", "Date", 10),
-    Column("views", "Views", 6, right=True),
+    Column("views", "Views", 7, right=True),  # room for "Views ▼"
 )
 GAP = 1
 MARKER = "●"
 
 
+GIVES_WAY = {"category": 9}
+"""On a narrow table, a column that narrows (to this width) while the title has under :data:`TITLE_WANTS`."""
+TITLE_WANTS = 20
+
+
 def widths(total: int) -> list[int]:
     """Each column's width when the table is ``total`` cells wide: the title takes what is left."""
     fixed = sum(c.width or 0 for c in COLUMNS) + GAP * (len(COLUMNS) - 1)
-    flexible = max(8, total - fixed - 1)
-    return [c.width if c.width is not None else flexible for c in COLUMNS]
+    flexible = total - fixed - 1
+    result = [c.width for c in COLUMNS]
+    for index, column in enumerate(COLUMNS):
+        if column.key in GIVES_WAY and column.width is not None and flexible < TITLE_WANTS:
+            given = max(0, min(column.width - GIVES_WAY[column.key], TITLE_WANTS - flexible))
+            result[index] = column.width - given
+            flexible += given
+    return [width if width is not None else max(8, flexible) for width in result]
 
 
 def column_at(x: int, total: int) -> str | None:
@@ -93,12 +104,12 @@ def header_line(width: int, style: Style, sorted_style: Style, sort_column: str 
     """The header row; the sorted column in ``sorted_style``, with an arrow for its direction."""
     segments = [Segment(" ", style)]
     for index, (column, cell_width) in enumerate(zip(COLUMNS, widths(width), strict=True)):
-        label = column.label
+        text = fit(column.label, cell_width)
         cell_style = style
-        if column.key == sort_column:
-            label += " ▼" if descending else " ▲"
+        if column.key == sort_column:  # the arrow always shows: the label gives way to it
+            arrow = " ▼" if descending else " ▲"
+            text = fit(fit(column.label, max(0, cell_width - len(arrow))).rstrip() + arrow, cell_width)
             cell_style = sorted_style
-        text = fit(label, cell_width)
         if column.right:
             text = text.strip().rjust(cell_width)
         segments.append(Segment(text, cell_style))

@@ -41,7 +41,7 @@ class DetailPane(VerticalScroll):
     }
     #detail-title {
         text-style: bold;
-        color: $accent;
+        color: $text-primary;
     }
     #detail-meta {
         color: $text-muted;

@@ -49,7 +49,7 @@ class ReportTable(PagedListing):
         color: $text;
     }
     ReportTable > .report-table--sorted {
-        color: $accent;
+        color: $text-primary;
     }
     ReportTable > .report-table--even-row {
         background: $boost;
@@ -66,11 +66,14 @@ class ReportTable(PagedListing):
         color: $text-muted;
     }
     ReportTable > .report-table--marked {
-        color: $warning;
+        color: $text-warning;
         text-style: bold;
     }
     ReportTable > .report-table--match {
         text-style: bold underline;
+    }
+    ReportTable:light > .report-table--marked {
+        color: $text-error;
     }
     """
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
@@ -22,7 +23,21 @@ class StatusLine(Static):
         background: $panel;
         color: $text-muted;
     }
+    StatusLine > .status-line--problem {
+        color: $text-error;
+        text-style: bold;
+    }
+    StatusLine > .status-line--hint {
+        color: $text-warning;
+    }
+    StatusLine:light > .status-line--hint {
+        color: $foreground;
+        text-style: bold;
+    }
     """
+
+    COMPONENT_CLASSES = {"status-line--problem", "status-line--hint"}
+    """In the theme's colours: a problem (a failure) and a hint (a note about the query, read-only)."""
 
     listing: reactive[Listing] = reactive(Listing, always_update=True)
     """The listing on screen (its text, category, sort and hints)."""
@@ -65,7 +80,7 @@ class StatusLine(Static):
         total = self.total
         parts: list[Text] = []
         if self.failure:
-            parts.append(safe_text(self.failure, style="bold red"))
+            parts.append(safe_text(self.failure, style=self._style("problem")))
         elif total is None:
             parts.append(Text("counting…" if self.has_rows else "searching…" if listing.filtered else "loading…"))
         elif not listing.filtered:
@@ -87,14 +102,19 @@ class StatusLine(Static):
                 parts.append(Text("try fewer words, or a prefix like magn*", style="dim"))
         if self.added:
             noun, them = ("report", "it") if self.added == 1 else ("reports", "them")
-            parts.append(Text(f"{self.added:,} new {noun}: R shows {them}", style="bold yellow"))
-        parts.extend(safe_text(hint, style="yellow") for hint in listing.query.hints)
+            parts.append(
+                Text(f"{self.added:,} new {noun}: R shows {them}", style=self._style("hint") + Style(bold=True))
+            )
+        parts.extend(safe_text(hint, style=self._style("hint")) for hint in listing.query.hints)
         arrow = "▼" if listing.descending else "▲"
         parts.append(Text(f"sorted by {SORT_LABELS[listing.effective_sort]} {arrow}"))
         if self.marked:
             parts.append(Text(f"{self.marked} marked", style="bold"))
         if self.readonly:
-            parts.append(Text("read-only: views are not counted", style="yellow"))
+            parts.append(Text("read-only: views are not counted", style=self._style("hint")))
         if self.note:
             parts.append(safe_text(self.note, style="dim"))
         return Text("  ·  ").join(parts)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"status-line--{name}", partial=True)
