@@ -1,7 +1,8 @@
-"""The status line under the list: how many reports match, the sort, marks, hints and problems."""
+"""The status line under the list: how many reports match, the sort, marks and problems; hints below it."""
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
@@ -17,14 +18,15 @@ class StatusLine(Static):
 
     DEFAULT_CSS = """
     StatusLine {
-        height: 1;
+        height: auto;
+        max-height: 4;
         padding: 0 2;
         background: $panel;
         color: $text-muted;
     }
     """
 
-    listing: reactive[Listing] = reactive(Listing, always_update=True)
+    listing: reactive[Listing] = reactive(Listing, always_update=True, layout=True)
     """The listing on screen (its text, category, sort and hints)."""
     total: reactive[int | None] = reactive(None)
     """How many reports it holds; None until counted."""
@@ -58,7 +60,17 @@ class StatusLine(Static):
             self.failure = sentence if sentence.startswith("view not counted") else f"view not counted: {sentence}"
             self.notify(clean(self.failure), severity="error", markup=False)
 
-    def render(self) -> Text:
+    def render(self) -> RenderableType:
+        """One line; below it, any hints about the search, in full (wrapped, never cut off)."""
+        line = self._line()
+        line.no_wrap = True
+        line.overflow = "ellipsis"
+        hints = self.listing.query.hints
+        if not hints:
+            return line
+        return Group(line, Text("  ·  ").join(safe_text(hint, style="yellow") for hint in hints))
+
+    def _line(self) -> Text:
         listing = self.listing
         total = self.total
         parts: list[Text] = []
@@ -81,9 +93,8 @@ class StatusLine(Static):
                 text.append_text(safe_text(listing.text.strip()))
                 text.append("'")
             parts.append(text)
-            if total == 0 and listing.match is not None:
+            if total == 0 and listing.match is not None and listing.query.partial is None:
                 parts.append(Text("try fewer words, or a prefix like magn*", style="dim"))
-        parts.extend(safe_text(hint, style="yellow") for hint in listing.query.hints)
         arrow = "▼" if listing.descending else "▲"
         parts.append(Text(f"sorted by {SORT_LABELS[listing.effective_sort]} {arrow}"))
         if self.marked:
