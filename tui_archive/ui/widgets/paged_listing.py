@@ -200,6 +200,11 @@ class PagedListing(ScrollView, can_focus=True):
         if self.cursor_row >= self.row_count:
             self.cursor_row = max(0, self.row_count - 1)
         self.refresh()
+        if counts.categories is None and self.row_count > PAGE_SIZE:
+            # Read the last screenful now (a fraction of a millisecond from the index's far end),
+            # so End shows it in its first frame.
+            for row in (self.row_count - 1, self.row_count - 1 - self._visible_rows):
+                self._want(row)
         self.post_message(self.Counted(self.listing, counts))
 
     def _page(self, page: int, rows: list[Report]) -> None:
