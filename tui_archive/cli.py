@@ -25,7 +25,6 @@ from . import __version__
 from .core import crash, export
 from .core.errors import ArchiveError, ViewRefused
 from .core.export import FORMATS
-from .core.importers import ImportFailed, import_files
 from .core.listing import RELEVANCE, SORTS, Listing
 from .core.locations import ENV_VAR, resolve
 from .core.model import Report
@@ -71,11 +70,9 @@ class ArchiveGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except ImportFailed as failure:
-            for problem in failure.problems:
-                click.echo(f"error: {clean(str(problem))}", err=True)
-            raise click.ClickException(clean(str(failure))) from None
         except ArchiveError as error:
+            for problem in getattr(error, "problems", ()):  # an ImportFailed: what was wrong, and where
+                click.echo(f"error: {clean(str(problem))}", err=True)
             raise click.ClickException(clean(str(error))) from None
 
 
@@ -356,6 +353,8 @@ def import_(ctx: click.Context, files: tuple[str, ...], skip_bad: bool, db: str 
 
     All or nothing: if any record is bad, nothing is written (unless --skip-bad).
     """
+    from .core.importers import import_files  # (the readers load only for this command, not for the app)
+
     store, _ = open_archive(ctx, db, create=True)
     with contextlib.ExitStack() as stack:
         progress = _progress_bar(stack) if sys.stderr.isatty() else None  # for people, not scripts and logs
