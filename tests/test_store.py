@@ -779,3 +779,14 @@ def test_a_read_only_archive_completes_partial_words_and_is_not_written(tmp_path
         with store.session() as session:
             assert session.complete(Listing(text="so", typing=True)).completions == ("soda",)
     assert path.read_bytes() == before
+
+
+def test_category_counts_follow_writes_from_other_programs(tmp_path):
+    path = tmp_path / "cats.db"
+    with make_store(path, [{"id": f"K-{i}", "title": "cobalt", "category": "Metals"} for i in range(3)]) as store:
+        assert store.categories(Listing(text="cobalt")) == [Category("Metals", 3)]
+        db = sqlite_utils.Database(path)
+        db["reports"].insert_all([{"id": "K-9", "title": "cobalt", "category": "Energy"}])
+        db.conn.commit()
+        db.close()
+        assert store.categories(Listing(text="cobalt")) == [Category("Energy", 1), Category("Metals", 3)]

@@ -337,7 +337,11 @@ class Reader:
             f"SELECT reports.category AS name, count(*) AS n {from_where}"
             " GROUP BY reports.category ORDER BY reports.category COLLATE NOCASE"
         )
-        return [Category(row["name"], row["n"]) for row in self._all(sql, params)]
+        found = self._remembered(
+            ("categories", sql, tuple(params)),
+            lambda: tuple(Category(row["name"], row["n"]) for row in self._all(sql, params)),
+        )
+        return list(found)
 
     def window(
         self, listing: Listing, offset: int, limit: int, total: int | None = None, *, brief: bool = False
