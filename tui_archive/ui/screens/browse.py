@@ -304,7 +304,8 @@ class BrowseScreen(Screen[None]):
             self._say_empty("to export")
             return
         marked = sorted(self.table.marks.values(), key=lambda report: (report.id, report.rowid or 0))
-        actions.ask_and_export(self, self.store, marked, self.listing, self.status.total)
+        # The table's listing: the one on screen, with the words a partial word was searched as.
+        actions.ask_and_export(self, self.store, marked, self.table.listing, self.status.total)
 
     def action_history(self) -> None:
         def chosen(report_id: str | None) -> None:
