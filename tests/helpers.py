@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from rich.console import Group
 from textual import events
 from textual.keys import _character_to_key
 from textual.widgets import Static
@@ -209,14 +210,21 @@ def shown_ids(app: ArchiveApp) -> list[str]:
     return [table.report_at(row).id for row in range(table.row_count)]
 
 
+def _plain(renderable: object) -> str:
+    """The text of what a widget renders: a line of text, or lines of them (a Group)."""
+    if isinstance(renderable, Group):
+        return "\n".join(_plain(part) for part in renderable.renderables)
+    return str(renderable)
+
+
 def status(app: ArchiveApp) -> str:
-    """The status line of the screen shown."""
-    return str(app.screen.query_one("#status", Static).render())
+    """The status line of the screen shown (and the hints under it)."""
+    return _plain(app.screen.query_one("#status", Static).render())
 
 
 def browse_status(app: ArchiveApp) -> str:
     """The list's status line, also while a report is open over it."""
-    return str(browse_screen(app).query_one("#status", Static).render())
+    return _plain(browse_screen(app).query_one("#status", Static).render())
 
 
 def notifications(app: ArchiveApp) -> list[str]:

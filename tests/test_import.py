@@ -392,3 +392,24 @@ def test_repeated_id_in_one_file_keeps_the_last(empty_store, tmp_path):
     import_files(empty_store, [source])
     assert empty_store.count() == 1
     assert empty_store.get("D1").title == "Second"
+
+
+def test_importing_the_same_file_again_changes_nothing_and_an_edit_is_found(empty_store, tmp_path):
+    """Reports imported again unchanged are left alone; a changed one is re-indexed; the index matches."""
+    rows = [{"id": f"S{i}", "title": f"steady report {i}", "summary": "cobalt", "views": i} for i in range(300)]
+    source = write(tmp_path / "same.jsonl", "".join(json.dumps(row) + "\n" for row in rows))
+    import_files(empty_store, [source])
+    before = archive_contents(empty_store.path)
+    assert import_files(empty_store, [source]).written == 300
+    assert archive_contents(empty_store.path) == before
+    rows[7] = {**rows[7], "title": "edited report", "summary": "nickel"}
+    rows[8] = {**rows[8], "views": 1000}  # a field that is not indexed
+    write(source, "".join(json.dumps(row) + "\n" for row in rows))
+    import_files(empty_store, [source])
+    assert empty_store.count(Listing(text="cobalt")) == 299
+    assert [r.id for r in empty_store.window(Listing(text="nickel edited"), 0, 10)] == ["S7"]
+    assert empty_store.count(Listing(text="steady")) == 299
+    assert empty_store.get("S8").views == 1000
+    assert not empty_store.verify_index()  # nothing to rebuild: the index matches the reports
+    with empty_store.connection() as conn:  # the import's larger index buffer is not left behind
+        assert conn.execute("SELECT v FROM reports_fts_config WHERE k = 'hashsize'").fetchone()[0] == 1024 * 1024

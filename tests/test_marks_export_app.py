@@ -399,3 +399,22 @@ def test_copy_never_puts_a_control_character_inside_a_value(ids: list[str]):
     (text,) = copied
     assert len(text.split("\n")) == len(ids)
     assert not any(c in value for value in text.split("\n") for c in CONTROL)
+
+
+async def test_e_after_one_or_two_letters_exports_the_reports_on_screen(tmp_path: Path):
+    """The letters are searched as the commonest words starting so; the export holds those same reports."""
+    titles = ["soda solar", "soda", "solar", "zebra"]
+    words = make_store(tmp_path / "words.db", [{"id": f"W-{i}", "title": t} for i, t in enumerate(titles)])
+    app = ArchiveApp(words)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "s", "o")
+        await wait_for_listing(pilot, "so")
+        table = app.screen.query_one(ReportTable)
+        shown = sorted(table.report_at(row).id for row in range(table.row_count))
+        assert shown == ["W-0", "W-1", "W-2"]
+        await pilot.press("escape")
+        await export_from_app(app, pilot, str(tmp_path / "so.json"), ("json",))
+        data = json.loads((tmp_path / "so.json").read_text(encoding="utf-8"))
+        assert sorted(report["id"] for report in data) == shown
+    words.close()

@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from tui_archive.cli import cli
 from tui_archive.core.listing import Listing
 from tui_archive.core.query import parse_query
+from tui_archive.core.source import ListingSource
 from tui_archive.core.store import Store
 
+from .helpers import make_store
 from .samples import LANGUAGE_REPORTS as REPORTS
 
 pytestmark = pytest.mark.unit
@@ -60,7 +62,7 @@ def test_query_finds(language_store, text, expected):
 
 def test_unknown_field_gives_a_hint_and_searches_the_words(language_store):
     query = parse_query("title:magnets")
-    assert query.hints and "title:" in query.hints[0] and "category:" in query.hints[0]
+    assert query.hints and "title:" in query.hints[0] and "category" in query.hints[0]
     assert found(language_store, "title:magnets") == ["RPT-102"]
 
 
@@ -70,10 +72,23 @@ def test_bad_field_values_give_a_hint_and_no_filter(language_store, text):
     assert found(language_store, text) == sorted(r["id"] for r in REPORTS)
 
 
-def test_a_field_still_being_typed_gives_no_hint():
-    assert parse_query("views:", typing=True).hints == ()
-    assert parse_query("after:20", typing=True).hints == ()
-    assert parse_query("foo:bar", typing=True).hints == ()
+@pytest.mark.parametrize("text", ["views:", "views:>", "views:5..", "after:20", "after:2024-0", "after:yes", "after:7"])
+def test_a_value_still_being_typed_gives_no_hint(text):
+    assert parse_query(text, typing=True).hints == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("title:magnets", "no field title:"),
+        ("after:soon", "after:soon was not used"),
+        ("before:2024-13-01", "before:2024-13-01 was not used"),
+        ("views:lots", "views:lots was not used"),
+    ],
+)
+def test_a_hint_comes_at_once_without_a_space_after(text, said):
+    assert any(said in hint for hint in parse_query(text, typing=True).hints)
+    assert any(said in hint for hint in parse_query(text).hints)
 
 
 def test_id_being_typed_is_a_prefix(language_store):
@@ -119,7 +134,7 @@ def test_cli_search_prints_hints(language_store):
     result = CliRunner().invoke(cli, ["search", "title:magnets", "--db", str(language_store.path)])
     assert result.exit_code == 0
     assert "RPT-102" in result.stdout
-    assert "hint:" in result.stderr and "category:" in result.stderr
+    assert "hint:" in result.stderr and "category" in result.stderr
 
 
 def test_word_being_typed_is_a_prefix_from_three_letters():
@@ -127,3 +142,77 @@ def test_word_being_typed_is_a_prefix_from_three_letters():
     assert parse_query("mag", typing=True).match == '"mag"*'
     assert parse_query("m*", typing=True).match == '"m"*'  # asked for explicitly
     assert parse_query("mag", typing=False).match == '"mag"'
+
+
+def _days_ago(days: int) -> str:
+    from datetime import date, timedelta
+
+    return (date.today() - timedelta(days=days)).isoformat()
+
+
+@pytest.fixture
+def recent_store(tmp_path):
+    ages = {"R-0": 0, "R-1": 1, "R-3": 3, "R-10": 10, "R-30": 30}
+    store = make_store(
+        tmp_path / "recent.db", [{"id": i, "title": "recent", "date": _days_ago(d)} for i, d in ages.items()]
+    )
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("after:today", ["R-0"]),
+        ("after:yesterday", ["R-0", "R-1"]),
+        ("after:7d", ["R-0", "R-1", "R-3"]),
+        ("after:2w before:7d", ["R-10"]),
+        ("before:yesterday", ["R-10", "R-3", "R-30"]),
+        ("after:Yesterday", ["R-0", "R-1"]),
+    ],
+)
+def test_dates_counted_back_from_today(recent_store, text, expected):
+    query = parse_query(text)
+    assert query.hints == ()
+    assert sorted(r.id for r in recent_store.window(Listing(text=text), 0, 10)) == expected
+
+
+@pytest.fixture
+def words_store(tmp_path):
+    """Words starting so in different numbers of reports: soda in 3, solar in 2, sonic in 1."""
+    titles = ["soda solar", "soda solar sonic", "soda", "zebra", "Sœur"]
+    store = make_store(tmp_path / "words.db", [{"id": f"W-{i}", "title": t} for i, t in enumerate(titles)])
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("typed", ["s", "so", "SO", "zebra s"])
+def test_one_or_two_letters_list_the_commonest_words_starting_so(words_store, typed):
+    source = ListingSource(words_store, Listing(typing=True).with_text(typed))
+    rows = source.opening(10).rows
+    expected = {"W-0", "W-1", "W-2", "W-4"} if typed.lower() in ("s", "so") else set()
+    if typed.lower() == "so":
+        expected.discard("W-4")
+    assert {r.id for r in rows} == expected
+    assert source.totals().total == len(expected)
+    hints = source.listing.query.hints
+    assert any("keep typing" in hint for hint in hints)
+    assert not any("fewer words" in hint for hint in hints)
+
+
+def test_the_commonest_words_come_first(words_store):
+    completed = words_store.session()
+    with completed as session:
+        listing = session.complete(Listing(text="so", typing=True))
+    assert listing.completions == ("soda", "solar", "sonic")
+
+
+def test_letters_no_word_starts_with_leave_the_list_as_it_was(words_store):
+    source = ListingSource(words_store, Listing(typing=True).with_text("q"))
+    assert len(source.opening(10).rows) == 5
+    assert any("no word starts with q" in hint for hint in source.listing.query.hints)
+
+
+def test_a_partial_word_after_a_space_is_a_whole_word(words_store):
+    assert words_store.count(Listing(text="so ", typing=True)) == 0
+    assert words_store.count(Listing(text="so")) == 0

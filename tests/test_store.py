@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -717,3 +718,75 @@ def test_archive_from_a_newer_version_is_refused(tmp_path):
     conn.close()
     with pytest.raises(ArchiveError, match="newer"):
         Store(path)
+
+
+def _real_count(path: Path, word: str) -> int:
+    """Reports with the word in title, summary or body, counted from the reports themselves."""
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute(
+            "SELECT coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(body, '') FROM reports"
+        )
+        return sum(1 for (text,) in rows if word in text.lower().split())
+
+
+@pytest.mark.parametrize("typing", [False, True])
+def test_counts_of_words_follow_writes_from_other_programs(tmp_path, typing):
+    path = tmp_path / "counts.db"
+    records = [{"id": f"C-{i}", "title": "cobalt" if i % 3 else "nickel", "summary": "the mine"} for i in range(30)]
+    with make_store(path, records) as store:
+        for word in ("cobalt", "nickel", "the", "zinc"):
+            assert store.count(Listing(text=word, typing=typing)) == _real_count(path, word)
+        # Another program adds and removes reports (its own connection: the archive's data_version moves).
+        db = sqlite_utils.Database(path)
+        db["reports"].insert_all([{"id": f"N-{i}", "title": "zinc cobalt"} for i in range(7)])
+        db.execute("DELETE FROM reports WHERE id IN ('C-1', 'C-2')")
+        db.conn.commit()
+        db.close()
+        for word in ("cobalt", "nickel", "the", "zinc"):
+            assert store.count(Listing(text=word, typing=typing)) == _real_count(path, word)
+        assert store.count(Listing()) == 35
+        # And its own writes.
+        with store.writer() as writer:
+            writer.upsert({"id": "O-1", "title": "nickel zinc"})
+        for word in ("cobalt", "nickel", "zinc"):
+            assert store.count(Listing(text=word, typing=typing)) == _real_count(path, word)
+        assert store.count(Listing()) == 36
+
+
+def test_the_words_a_partial_word_becomes_follow_writes(tmp_path):
+    path = tmp_path / "partial.db"
+    with make_store(path, [{"id": "P-1", "title": "soda"}]) as store:
+        with store.session() as session:
+            assert session.complete(Listing(text="so", typing=True)).completions == ("soda",)
+        db = sqlite_utils.Database(path)
+        db["reports"].insert_all([{"id": f"P-{i}", "title": "solar"} for i in range(2, 5)])
+        db.conn.commit()
+        db.close()
+        with store.session() as session:
+            assert session.complete(Listing(text="so", typing=True)).completions == ("solar", "soda")
+
+
+def test_a_read_only_archive_completes_partial_words_and_is_not_written(tmp_path, monkeypatch):
+    path = tmp_path / "ro.db"
+    make_store(path, [{"id": "P-1", "title": "soda"}]).close()
+    before = path.read_bytes()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if mode == os.W_OK else real_access(p, mode, **kw))
+    with Store(path, create=False) as store:
+        monkeypatch.undo()
+        assert store.readonly
+        assert store.count(Listing(text="so", typing=True)) == 0
+        with store.session() as session:
+            assert session.complete(Listing(text="so", typing=True)).completions == ("soda",)
+    assert path.read_bytes() == before
+
+
+def test_category_counts_follow_writes_from_other_programs(tmp_path):
+    path = tmp_path / "cats.db"
+    with make_store(path, [{"id": f"K-{i}", "title": "cobalt", "category": "Metals"} for i in range(3)]) as store:
+        assert store.categories(Listing(text="cobalt")) == [Category("Metals", 3)]
+        db = sqlite_utils.Database(path)
+        db["reports"].insert_all([{"id": "K-9", "title": "cobalt", "category": "Energy"}])
+        db.conn.commit()
+        db.close()
+        assert store.categories(Listing(text="cobalt")) == [Category("Energy", 1), Category("Metals", 3)]

@@ -27,7 +27,6 @@ from . import __version__
 from .core import crash, export, memory
 from .core.errors import ArchiveError, ViewRefused
 from .core.export import FORMATS
-from .core.importers import ImportFailed, import_files
 from .core.listing import RELEVANCE, SORTS, Listing
 from .core.locations import ENV_VAR, resolve
 from .core.matches import Highlighter
@@ -112,11 +111,9 @@ class ArchiveGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except ImportFailed as failure:
-            for problem in failure.problems:
-                click.echo(f"{ERROR}{clean(str(problem))}", err=True)
-            raise click.ClickException(clean(str(failure))) from None
         except ArchiveError as error:
+            for problem in getattr(error, "problems", ()):  # an ImportFailed: what was wrong, and where
+                click.echo(f"{ERROR}{clean(str(problem))}", err=True)
             raise click.ClickException(clean(str(error))) from None
 
 
@@ -509,6 +506,8 @@ def import_(ctx: click.Context, files: tuple[str, ...], skip_bad: bool, db: str 
 
     All or nothing: if any record is bad, nothing is written (unless --skip-bad).
     """
+    from .core.importers import import_files  # (the readers load only for this command, not for the app)
+
     store, _ = open_archive(ctx, db, create=True)
     with contextlib.ExitStack() as stack:
         progress = _progress_bar(stack) if sys.stderr.isatty() else None  # for people, not scripts and logs

@@ -13,6 +13,7 @@ import io
 import os
 import re
 from collections.abc import Callable, Iterable
+from operator import attrgetter
 from pathlib import Path
 from typing import TextIO, cast
 
@@ -141,9 +142,12 @@ def _csv(reports: Iterable[Report], out: TextIO, inert: bool) -> int:
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     count = 0
+    fields = attrgetter(*COLUMNS)
     for report in reports:
-        values = ["" if value is None else value for value in (getattr(report, c) for c in COLUMNS)]
-        writer.writerow([clean(value, multiline=True) for value in values] if inert else values)
+        values = fields(report)  # (the csv module writes None as an empty field)
+        writer.writerow(
+            [clean("" if value is None else value, multiline=True) for value in values] if inert else values
+        )
         count += 1
     return count
 

@@ -110,6 +110,18 @@ class Report:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row, *, brief: bool = False) -> Report:
+        if not brief and len(row) == len(COLUMNS) + 1:  # full_columns(): the rowid, then each field
+            rowid, id_, title, category, date, views, summary, body, url = row
+            # The usual row (every field text or empty, views a number) as it is: an export reads a million.
+            if (
+                type(id_) is str
+                and type(title) is str
+                and type(views) is int
+                and 0 < len(id_) <= ID_LIMIT
+                and id_.strip()
+                and all(value is None or type(value) is str for value in (category, date, summary, body, url))
+            ):
+                return cls(id_, title, category, date, views, summary, body, url, rowid=rowid)
         keys = row.keys()
         raw = {name: row[name] for name in COLUMNS}
         cut: list[str] = []

@@ -48,13 +48,18 @@ class Term:
     look for ``malai*`` and miss "Malaysian". A prefix also looks for the longest start of its last
     word that stemming leaves as it is (``mala*``); and while the word is being typed (``typing``),
     for the stems of its shorter forms (``processi`` finds "processing", kept as ``process``).
+    ``alternatives``: index terms any one of which will do (the words a partial
+    word being typed may become); then ``tokens`` are not used.
     """
 
     tokens: tuple[str, ...]
     prefix: bool = False
     typing: bool = False
+    alternatives: tuple[str, ...] = ()
 
     def to_fts(self) -> str:
+        if self.alternatives:
+            return "(" + " OR ".join('"' + term.replace('"', '""') + '"' for term in self.alternatives) + ")"
         quoted = '"' + " ".join(self.tokens) + '"'
         if not self.prefix:
             return quoted
@@ -84,11 +89,11 @@ class Term:
 SEARCH_SYNTAX: tuple[tuple[str, str], ...] = (
     ("magnet supply", "reports with both words (in title, summary or body)"),
     ('"supply chain"', "the words together, as a phrase"),
-    ("magn*", "words starting with magn (the word being typed counts as one, from 3 letters)"),
+    ("magn*", "words starting with magn (the word being typed counts as one; under 3 letters, its commonest words)"),
     ("cobalt OR nickel", "either word"),
     ("-china", "leave out reports with the word (also -category:energy)"),
     ("category:energy", 'category starts with "energy", any case; category:"rare earths"'),
-    ("after:2024-01", "dated January 2024 or later (2024, 2024-01, 2024-01-31)"),
+    ("after:2024-01", "dated January 2024 or later (2024, 2024-01, 2024-01-31; today, yesterday, 7d, 2w)"),
     ("before:2025", "dated before 2025"),
     ("views:>100", "by view count: views:<10, views:>=5, views:7, views:5..20"),
     ("id:RPT-1*", "IDs like it; * stands for any characters"),
@@ -114,6 +119,10 @@ _NO_START, _NO_END = "0000-01-01", "9999-12-32"
 
 _QUERY_PIECE = re.compile(r'(?P<neg>-(?=[^\s-]))?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))?')
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_RELATIVE_DATE = re.compile(r"(\d{1,5})([dw])", re.IGNORECASE)  # 7d: seven days ago; 2w: two weeks ago
+_DATE_BEING_TYPED = re.compile(r"\d{0,4}|\d{4}-\d{0,2}|\d{4}-\d{1,2}-\d?|\d{1,5}[dw]?", re.IGNORECASE)
+_VIEWS_BEING_TYPED = re.compile(r"(>=|<=|>|<|=)?\d*(\.\.?\d*)?")
+_DAY_WORDS = ("today", "yesterday")
 _VIEWS = re.compile(r"(?P<op>>=|<=|>|<|=)?(?P<a>\d+)(?:\.\.(?P<b>\d+))?")
 
 
@@ -125,6 +134,10 @@ class Query:
     ``exclude`` one that they must not match; ``where`` SQL conditions with
     ``?`` placeholders for ``params``; ``hints`` say what was not understood;
     ``terms`` are the words and phrases searched for (not those left out), to show where they match.
+    ``?`` placeholders for ``params``; ``hints`` say what was not understood.
+    ``partial`` is the word being typed when it is too short to search as a
+    prefix (as the index holds it: lower case, no accents); the words it may
+    become are looked up in the index and given back as ``completions``.
     """
 
     match: str | None = None
@@ -135,6 +148,7 @@ class Query:
     related: str | None = None
     """The ID in ``related:ID``: list reports like that one (the archive says which words those are)."""
     terms: tuple[Term, ...] = ()
+    partial: str | None = None
 
     @property
     def empty(self) -> bool:
@@ -146,12 +160,25 @@ def _like_escape(value: str) -> str:
 
 
 def _date_bound(value: str, *, end: bool) -> str | None:
-    """The first day of a partial date, or (end=True) the first day after it."""
+    """The first day of a partial date, or (end=True) the first day after it.
+
+    Also a day counted back from today (local time): ``today``, ``yesterday``,
+    ``7d`` (seven days ago), ``2w`` (two weeks ago).
+    """
+    from datetime import date, timedelta
+
+    relative = _RELATIVE_DATE.fullmatch(value)
+    if value.lower() in _DAY_WORDS or relative:
+        back = _DAY_WORDS.index(value.lower()) if not relative else int(relative[1]) * (7 if relative[2] in "wW" else 1)
+        try:
+            since = date.today() - timedelta(days=back)
+        except OverflowError:
+            since = date.min
+        return (since + timedelta(days=1) if end else since).isoformat()
     m = _PARTIAL_DATE.fullmatch(value)
     if not m:
         return None
     year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
-    from datetime import date, timedelta
 
     try:
         start = date(year, month, day)
@@ -172,12 +199,14 @@ def _date_bound(value: str, *, end: bool) -> str | None:
     return following.isoformat() if following else "9999-99"
 
 
-def parse_query(text: str | None, *, typing: bool = False) -> Query:
+def parse_query(text: str | None, *, typing: bool = False, completions: tuple[str, ...] | None = None) -> Query:
     """Parse what was typed in the search box (or given to ``tui-archive search``).
 
     Never raises: whatever cannot be understood becomes words to search for,
     with a hint. With ``typing``, the last word (no space after it yet) is
-    searched as a prefix, so results follow the keystrokes.
+    searched as a prefix, so results follow the keystrokes; one or two letters
+    are searched as any of ``completions`` (the commonest index terms starting
+    so), or left out if no term starts so.
     """
     if not text:
         return Query()
@@ -192,6 +221,7 @@ def parse_query(text: str | None, *, typing: bool = False) -> Query:
     used = 0
     dates: list[str] = []  # [start, end) of the dates asked for
     related: str | None = None
+    partial: str | None = None
     for index, m in enumerate(pieces):
         last = index == len(pieces) - 1
         negative, field, phrase, word = bool(m["neg"]), m["field"], m["phrase"], m["word"]
@@ -218,11 +248,7 @@ def parse_query(text: str | None, *, typing: bool = False) -> Query:
         if field is not None and not value.strip():
             value, field = field, None  # "note:" is a word followed by a colon
         if field is not None:
-            if not (last and still_typing):
-                hints.append(
-                    f"no field {field}: here, so its words were searched;"
-                    f" fields are {', '.join(f + ':' for f in FIELDS)}"
-                )
+            hints.append(f"no field {_shown(field)}:, so its words were searched (fields: {' '.join(FIELDS)})")
         if phrase is None and value == "OR" and not negative and field is None:
             pending_or = True
             continue
@@ -233,6 +259,14 @@ def parse_query(text: str | None, *, typing: bool = False) -> Query:
         typed = phrase is None and last and still_typing and _long_enough(tokens) and not value.endswith("*")
         prefix = phrase is None and (value.endswith("*") or typed)
         term = Term(tokens, prefix=prefix, typing=typed and not negative)
+        if last and still_typing and phrase is None and not prefix and not negative and len(tokens) == 1:
+            partial = _index_form(tokens[0])
+            if completions is not None and not completions:
+                hints.append(f"no word starts with {_shown(tokens[0])}; keep typing…")
+                continue
+            if completions:
+                term = Term(tokens, alternatives=completions)
+                hints.append(f"words starting {_shown(tokens[0])}: {', '.join(completions[:3])}…; keep typing…")
         if negative:
             excluded.append(term)
             continue
@@ -250,8 +284,9 @@ def parse_query(text: str | None, *, typing: bool = False) -> Query:
         match = parts[0] if len(parts) == 1 else " OR ".join(f"({part})" for part in parts)
     exclude = " OR ".join(term.to_fts() for term in excluded) or None
     terms = tuple(term for group in groups for term in group)
-    return Query(match, exclude, tuple(where), tuple(params), tuple(hints), related=related, terms=terms)
-
+    return Query(
+        match, exclude, tuple(where), tuple(params), tuple(hints), related=related, terms=terms, partial=partial
+    )
 
 
 def related_text(report_id: str) -> str | None:
@@ -260,6 +295,19 @@ def related_text(report_id: str) -> str | None:
         return None
     plain = re.fullmatch(r"[^\s\"]+", report_id) is not None
     return f"related:{report_id}" if plain else f'related:"{report_id}"'
+
+
+def _index_form(token: str) -> str:
+    """A token as unicode61 with remove_diacritics holds it: lower case, accents dropped."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", token.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _shown(value: str, most: int = 20) -> str:
+    """Something typed, quoted back in a hint: at most ``most`` characters."""
+    return value if len(value) <= most else value[: most - 1] + "…"
 
 
 def _field_clause(field: str, value: str, *, prefix: bool, hints: list[str]) -> tuple[str, list[object]] | None:
@@ -276,14 +324,14 @@ def _field_clause(field: str, value: str, *, prefix: bool, hints: list[str]) -> 
     if field in ("after", "before"):
         bound = _date_bound(value, end=False)
         if bound is None:
-            if not prefix:
-                hints.append(f"{field}: needs a date like 2024, 2024-03 or 2024-03-31")
+            if not (prefix and (_DATE_BEING_TYPED.fullmatch(value) or _begins_day_word(value))):
+                hints.append(f"{field}:{_shown(value)} was not used: dates look like 2024-05-01, 2024-05 or 7d")
             return None
         return _DATE_RANGE, [bound, _NO_END] if field == "after" else [_NO_START, bound]
     m = _VIEWS.fullmatch(value.replace(" ", ""))
     if m is None:
-        if not prefix:
-            hints.append("views: needs a number, like views:>100, views:<10 or views:5..20")
+        if not (prefix and _VIEWS_BEING_TYPED.fullmatch(value)):
+            hints.append(f"views:{_shown(value)} was not used: try views:>100, views:<10 or views:5..20")
         return None
     a = _number(m["a"], hints)
     if m["b"] is not None:
@@ -291,6 +339,10 @@ def _field_clause(field: str, value: str, *, prefix: bool, hints: list[str]) -> 
         return "reports.views BETWEEN ? AND ?", [min(a, b), max(a, b)]
     op = m["op"] or "="
     return f"reports.views {op} ?", [a]
+
+
+def _begins_day_word(value: str) -> bool:
+    return any(word.startswith(value.lower()) for word in _DAY_WORDS)
 
 
 def _number(digits: str, hints: list[str]) -> int:

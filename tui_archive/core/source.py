@@ -16,11 +16,12 @@ from .store import Store
 
 @dataclass(frozen=True)
 class Counts:
-    """How many reports a listing holds, out of how many in the archive, and its categories."""
+    """How many reports a listing holds, out of how many in the archive, and its categories
+    (None while they are still being counted: they take longest)."""
 
     total: int
     archive_total: int
-    categories: list[Category]
+    categories: list[Category] | None
 
 
 @dataclass(frozen=True)
@@ -51,11 +52,19 @@ class ListingSource:
 
     def first_page(self, limit: int) -> list[Report]:
         with self._session as session:
+            self.listing = session.complete(self.listing)
             return session.window(self.listing, 0, limit, brief=True)
 
     def opening(self, limit: int, keep: object = None) -> Opening:
-        """The page holding the report with ID ``keep`` if it is listed, the cursor on it; else the first page."""
+        """The page holding the report with ID ``keep`` if it is listed, the cursor on it; else the first page.
+
+        A partial word being typed (one or two letters) is first completed from
+        the index (:meth:`~.listing.Reader.complete`): :attr:`listing` then holds
+        the words searched.
+        """
         if keep is not None:
+            with self._session as session:
+                self.listing = session.complete(self.listing)
             with self._session as session:
                 row = session.position(self.listing, keep)
                 if row is not None:
@@ -68,14 +77,21 @@ class ListingSource:
         with self._session as session:
             return session.position(self.listing, session.resolve_id(report_id))
 
-    def counts(self) -> Counts:
+    def totals(self) -> Counts:
+        """How many reports the listing holds, and the archive; the categories not yet."""
         listing = self.listing
         with self._session as session:
             total = session.count(listing)
             archive_total = session.count(Listing()) if listing.filtered else total
-            categories = session.categories(listing)
         self.total = total
-        return Counts(total, archive_total, categories)
+        return Counts(total, archive_total, None)
+
+    def counts(self) -> Counts:
+        """The totals and the categories (the totals are remembered from :meth:`totals`)."""
+        totals = self.totals()
+        with self._session as session:
+            categories = session.categories(self.listing)
+        return Counts(totals.total, totals.archive_total, categories)
 
     def window(self, offset: int, limit: int) -> list[Report]:
         return self.store.window(self.listing, offset, limit, total=self.total, brief=True)

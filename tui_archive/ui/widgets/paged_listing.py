@@ -54,7 +54,7 @@ class PagedListing(ScrollView, can_focus=True):
             self.rows = rows
 
     class Counted(Message):
-        """The listing on screen is counted: its size, the archive's, and its categories."""
+        """The listing on screen is counted: its size and the archive's, then again with its categories."""
 
         def __init__(self, listing: Listing, counts: Counts) -> None:
             super().__init__()
@@ -76,7 +76,7 @@ class PagedListing(ScrollView, can_focus=True):
         """How many listings have been shown (a new search, sort or category adds one when its rows arrive)."""
         self.row_count = 0
         self.counted = False
-        """Whether ``row_count`` is the listing's counted size (not just its first page)."""
+        """Whether the listing is counted, its categories too (``row_count`` is its size from the count on)."""
         self.drawn_generation = 0
         """The newest listing whose rows have been drawn (rendered), for measuring time to first row."""
         self._pages = Pages()
@@ -160,9 +160,11 @@ class PagedListing(ScrollView, can_focus=True):
             callback()
 
     def _load(self, source: ListingSource, keep: object = None) -> None:
-        """First page first, so rows show at once; then the count and the categories."""
+        """First page first, so rows show at once; then the count; then the categories."""
         opening = source.opening(PAGE_SIZE, keep)
         self.post_message(self._Arrived(source, partial(self._first_page, opening)))
+        totals = source.totals()
+        self.post_message(self._Arrived(source, partial(self._counted, totals)))
         counts = source.counts()
         self.post_message(self._Arrived(source, partial(self._counted, counts)))
 
@@ -190,12 +192,18 @@ class PagedListing(ScrollView, can_focus=True):
         self._run_waiting()
 
     def _counted(self, counts: Counts) -> None:
+        """The listing's size (categories None), then again with its categories."""
         self.row_count = counts.total
-        self.counted = True
+        self.counted = counts.categories is not None
         self._update_virtual_size()
         if self.cursor_row >= self.row_count:
             self.cursor_row = max(0, self.row_count - 1)
         self.refresh()
+        if counts.categories is None and self.row_count > PAGE_SIZE:
+            # Read the last screenful now (a fraction of a millisecond from the index's far end),
+            # so End shows it in its first frame.
+            for row in (self.row_count - 1, self.row_count - 1 - self._visible_rows):
+                self._want(row)
         self.post_message(self.Counted(self.listing, counts))
 
     def _page(self, page: int, rows: list[Report]) -> None:

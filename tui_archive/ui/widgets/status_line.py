@@ -1,7 +1,8 @@
-"""The status line under the list: how many reports match, the sort, marks, hints and problems."""
+"""The status line under the list: how many reports match, the sort, marks and problems; hints below it."""
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
 from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
@@ -18,7 +19,8 @@ class StatusLine(Static):
 
     DEFAULT_CSS = """
     StatusLine {
-        height: 1;
+        height: auto;
+        max-height: 4;
         padding: 0 2;
         background: $panel;
         color: $text-muted;
@@ -39,7 +41,7 @@ class StatusLine(Static):
     COMPONENT_CLASSES = {"status-line--problem", "status-line--hint"}
     """In the theme's colours: a problem (a failure) and a hint (a note about the query, read-only)."""
 
-    listing: reactive[Listing] = reactive(Listing, always_update=True)
+    listing: reactive[Listing] = reactive(Listing, always_update=True, layout=True)
     """The listing on screen (its text, category, sort and hints)."""
     total: reactive[int | None] = reactive(None)
     """How many reports it holds; None until counted."""
@@ -75,7 +77,17 @@ class StatusLine(Static):
             self.failure = sentence if sentence.startswith("view not counted") else f"view not counted: {sentence}"
             self.notify(clean(self.failure), severity="error", markup=False)
 
-    def render(self) -> Text:
+    def render(self) -> RenderableType:
+        """One line; below it, any hints about the search, in full (wrapped, never cut off)."""
+        line = self._line()
+        line.no_wrap = True
+        line.overflow = "ellipsis"
+        hints = self.listing.query.hints
+        if not hints:
+            return line
+        return Group(line, Text("  ·  ").join(safe_text(hint, style=self._style("hint")) for hint in hints))
+
+    def _line(self) -> Text:
         listing = self.listing
         total = self.total
         parts: list[Text] = []
@@ -98,14 +110,13 @@ class StatusLine(Static):
                 text.append_text(safe_text(listing.text.strip()))
                 text.append("'")
             parts.append(text)
-            if total == 0 and listing.match is not None:
+            if total == 0 and listing.match is not None and listing.query.partial is None:
                 parts.append(Text("try fewer words, or a prefix like magn*", style="dim"))
         if self.added:
             noun, them = ("report", "it") if self.added == 1 else ("reports", "them")
             parts.append(
                 Text(f"{self.added:,} new {noun}: R shows {them}", style=self._style("hint") + Style(bold=True))
             )
-        parts.extend(safe_text(hint, style=self._style("hint")) for hint in listing.query.hints)
         arrow = "▼" if listing.descending else "▲"
         parts.append(Text(f"sorted by {SORT_LABELS[listing.effective_sort]} {arrow}"))
         if self.marked:

@@ -94,7 +94,7 @@ class Toolbar(Horizontal):
         ]
         options += [
             (Text.assemble(label(category.name), f" ({category.count})"), category.name)
-            for category in counts.categories
+            for category in counts.categories or ()
             if category.name is not None
         ]
         current = ALL if listing.category is None else listing.category
