@@ -38,14 +38,16 @@ def harbour(archive_path: Path):
     store.close()
 
 
-def marked_words(app: ArchiveApp, region: tuple[int, int] | None = None) -> list[str]:
-    """The underlined runs of text on screen (how matches are marked), top to bottom; ``region``: only
-    the columns from its first to its last."""
+def marked_words(app: ArchiveApp, where: str | None = None) -> list[str]:
+    """The underlined runs of text on screen (how matches are marked), top to bottom; ``where``: only
+    those inside that widget ("#reports", the table; "#detail", the detail pane), wherever the
+    layout puts it (beside the table on a wide screen, under it on a narrower one)."""
+    region = app.screen.query_one(where).region if where is not None else None
     words: list[str] = []
-    for strip in app.screen._compositor.render_strips():
+    for y, strip in enumerate(app.screen._compositor.render_strips()):
         column, run = 0, ""
         for segment in strip:
-            inside = region is None or region[0] <= column < region[1]
+            inside = region is None or region.contains(column, y)
             if segment.style is not None and segment.style.underline and inside:
                 run += segment.text
             elif run:
@@ -57,8 +59,8 @@ def marked_words(app: ArchiveApp, region: tuple[int, int] | None = None) -> list
     return [word.strip() for word in words if word.strip()]
 
 
-TABLE = (0, 80)
-PANE = (80, 120)
+TABLE = "#reports"
+PANE = "#detail"
 
 
 async def test_the_words_found_are_marked_in_the_titles_and_the_detail_pane(harbour: Store):
@@ -67,10 +69,10 @@ async def test_the_words_found_are_marked_in_the_titles_and_the_detail_pane(harb
         await wait_for_listing(pilot)
         assert marked_words(app) == []  # no search, no marks
         await search(pilot, "supply chain")
-        # The title that shows "Supply Chains" in its cell is marked (the other's is cut before them);
-        # the report found only in its body is listed too, with nothing to mark in its title.
+        # The titles' words are marked, also a word the cell cuts ("Supply Chai…"); the report found
+        # only in its body is listed too, with nothing to mark in its title.
         assert "RPT-9001" in screen_text(app)
-        assert marked_words(app, TABLE) == ["Supply", "Chains"]
+        assert marked_words(app, TABLE) == ["Supply", "Chains", "Supply", "Chai"]
         # The detail pane shows the highlighted report: its title and summary are marked, or where
         # neither matches (the first, found by its body), the body's words around the match.
         ids = [line.split()[1] for line in screen_text(app).splitlines()[6:9]]
