@@ -413,3 +413,9 @@ def test_importing_the_same_file_again_changes_nothing_and_an_edit_is_found(empt
     assert not empty_store.verify_index()  # nothing to rebuild: the index matches the reports
     with empty_store.connection() as conn:  # the import's larger index buffer is not left behind
         assert conn.execute("SELECT v FROM reports_fts_config WHERE k = 'hashsize'").fetchone()[0] == 1024 * 1024
+
+
+def test_the_committed_archive_is_current_and_opens_as_it_is(committed_store):
+    """The sample archive in the repository is of the current schema: a fresh checkout's first run
+    neither upgrades nor repairs it (and so does not change a file under version control)."""
+    assert committed_store.upgrades == [] and committed_store.repairs == []
