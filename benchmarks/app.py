@@ -200,7 +200,8 @@ async def child_navigate(args) -> dict:
             await wait_until(pilot, lambda: table.report_at(0) is not None, "the first row again")
 
         def new_listing(before: int):
-            return lambda: table.generation != before and table.report_at(0) is not None
+            # A new sort keeps the highlighted report, wherever the new order puts it: its rows are those.
+            return lambda: table.generation != before and table.report_at(table.cursor_row) is not None
 
         def views_risen(row: int, views: int):
             def risen() -> bool:
