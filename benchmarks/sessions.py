@@ -34,6 +34,11 @@ from .app import browse_loaded, open_app, press_and_wait, wait_until
 from .common import SIZE, log, proc_status_mb
 
 IDLE_SECONDS = 20.0
+SETTLE_SECONDS = 15.0
+"""After the last session has loaded, before idle is measured: a session that has just shown its
+first page still counts its categories and reads ahead its last rows, and with 50 starting on 2
+cores the last of that work runs seconds later (idle measured at once read 35-46% of a core,
+measured after this pause 4%; a lone session idle in tmux uses no measurable CPU)."""
 ACTIVE_SECONDS = 60.0
 THINK = 8.0
 """Mean seconds a person spends reading between two things they do (drawn at random, exponentially):
@@ -151,6 +156,7 @@ def run_sessions(db: Path, sessions: int, workdir: Path, writers: bool, think: f
             raise RuntimeError("a session failed to start (traceback above)")
         sleep(0.2)
     log(f"    {sessions} sessions loaded in {monotonic() - started:.1f} s; idle for {IDLE_SECONDS:.0f} s")
+    sleep(SETTLE_SECONDS)
     (sync / "idle").touch()
     sleep(IDLE_SECONDS)
     (sync / "active").touch()
