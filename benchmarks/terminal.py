@@ -151,6 +151,7 @@ def bench_app(db: Path, cli: str, runs: int, words: list[str]) -> dict:
     launch, counted, ends, rss = [], [], [], []
     burst_rows: list[float] = []
     burst_count: list[float] = []
+    by_word: dict[str, list[tuple[float, float]]] = {word: [] for word in words}
     try:
         for _ in range(runs):
             started = term.run(f"{shlex.quote(cli)} --db {shlex.quote(str(db))}")
@@ -183,6 +184,7 @@ def bench_app(db: Path, cli: str, runs: int, words: list[str]) -> dict:
                 )
                 burst_rows.append(rows_at - started)
                 burst_count.append(count_at - started)
+                by_word[word].append((rows_at - started, count_at - started))
                 term.send("C-u")
                 term.wait(lambda s: total in s, 60, "the whole archive again")
                 term.send("Escape")
@@ -197,6 +199,10 @@ def bench_app(db: Path, cli: str, runs: int, words: list[str]) -> dict:
         "rss_mb": spread(rss),
         "burst_rows_s": spread(burst_rows) | {"p95": p95(burst_rows)},
         "burst_count_s": spread(burst_count) | {"p95": p95(burst_count)},
+        "burst_by_word": {
+            word: {"rows_s": spread([r for r, _ in pairs]), "count_s": spread([c for _, c in pairs])}
+            for word, pairs in by_word.items()
+        },
         "words": words,
     }
 
@@ -306,6 +312,8 @@ def print_terminal(figures: dict, n: int) -> None:
             f" {span(app['burst_rows_s'])}, p95 {ms(app['burst_rows_s'], 'p95')}; to its count on the status line"
             f" {span(app['burst_count_s'])}, p95 {ms(app['burst_count_s'], 'p95')}."
         )
+        for word, figures in app.get("burst_by_word", {}).items():
+            print(f"- '{word}': rows {span(figures['rows_s'])}; count {span(figures['count_s'])}")
 
 
 def _mb(part: dict) -> str:

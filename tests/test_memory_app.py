@@ -49,6 +49,8 @@ async def test_moving_focus_and_opening_reports_lets_go_of_old_widgets(store: St
         await wait_for_listing(pilot)
         await cycle(pilot, app, 3)
         kept_early = closed_widgets_kept()
-        # Each round made about 50 footer keys and a report screen with its header: before, all stayed.
+        # Each round made about 50 footer keys and a report screen with its header: before, all stayed
+        # (over 1,000 for these 10 rounds). A screen just closed may still be held for a moment (a
+        # report screen is about 17 widgets), so the bound allows a couple of those, not a leak.
         await cycle(pilot, app, 10)
-        assert closed_widgets_kept() - kept_early < 10
+        assert closed_widgets_kept() - kept_early < 60
