@@ -79,6 +79,20 @@ LANGUAGE_REPORTS = [
 
 # -- a larger archive (test_scale*.py) ------------------------------------------------------
 
+HARBOUR_BODY = (
+    "Shipping lanes were quiet in spring. Then cobalt refiners began processing ore for new supply chains"
+    " across Asia, while the ports waited for cargo and the harbour master counted ships at anchor."
+)
+HARBOUR = {
+    "id": "RPT-9001",
+    "title": "Harbour logistics in the Strait",
+    "category": "Shipping",
+    "date": "2025-03-02",
+    "summary": "Port congestion notes.",
+    "body": HARBOUR_BODY,
+}
+"""A report whose body alone (not its title or summary) mentions supply chains: a match shown by a snippet."""
+
 BIG = 50_000
 METALS = ["copper", "nickel", "cobalt", "lithium", "graphite", "tin", "zinc", "silver"]
 

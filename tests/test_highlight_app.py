@@ -12,20 +12,9 @@ from tui_archive.ui.app import ArchiveApp
 from tui_archive.ui.widgets.detail import DetailPane
 
 from .helpers import assert_inert, browse_screen, screen_text, search, settle, wait_for, wait_for_listing
+from .samples import HARBOUR
 
 pytestmark = pytest.mark.app
-
-HARBOUR = {
-    "id": "RPT-9001",
-    "title": "Harbour logistics in the Strait",
-    "category": "Shipping",
-    "date": "2025-03-02",
-    "summary": "Port congestion notes.",
-    "body": (
-        "Shipping lanes were quiet in spring. Then cobalt refiners began processing ore for new supply"
-        " chains across Asia, while the ports waited for cargo and the harbour master counted ships at anchor."
-    ),
-}
 
 
 @pytest.fixture

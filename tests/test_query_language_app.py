@@ -35,7 +35,11 @@ def _on_screen(app: ArchiveApp) -> str:
 @pytest.mark.parametrize(
     ("typed", "hint", "ids"),
     [
-        ("title:magnets", "no field title:, so its words were searched (fields: category after before views id related)", None),
+        (
+            "title:magnets",
+            "no field title:, so its words were searched (fields: category after before views id related)",
+            None,
+        ),
         ("after:soon", "after:soon was not used: dates look like 2024-05-01, 2024-05 or 7d", 5),
         ("views:lots", "views:lots was not used: try views:>100, views:<10 or views:5..20", 5),
         ("category:energy after:someday", "after:someday was not used", 2),

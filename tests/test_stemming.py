@@ -26,22 +26,9 @@ from tui_archive.core.query import parse_query
 from tui_archive.core.store import Store
 
 from .helpers import SEED_IDS, make_store, views_in_file
+from .samples import HARBOUR
 
 pytestmark = pytest.mark.unit
-
-BODY = (
-    "Shipping lanes were quiet in spring. Then cobalt refiners began processing ore for new supply chains"
-    " across Asia, while the ports waited for cargo and the harbour master counted ships at anchor."
-)
-HARBOUR = {
-    "id": "RPT-9001",
-    "title": "Harbour logistics in the Strait",
-    "category": "Shipping",
-    "date": "2025-03-02",
-    "summary": "Port congestion notes.",
-    "body": BODY,
-}
-
 
 def found(store: Store, text: str, *, typing: bool = False) -> list[str]:
     return sorted(report.id for report in store.window(Listing(text=text, typing=typing), 0, 100))
