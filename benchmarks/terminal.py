@@ -42,8 +42,7 @@ class Terminal:
     def __init__(self, name: str) -> None:
         self.socket = f"bench-{name}-{os.getpid()}"
         env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "TMUX")}
-        env["PS1"] = PROMPT
-        env["ENV"] = ""
+        # The shell's own environment is set on its command line: tmux gives a new pane the server's.
         shell = f"env -u DISPLAY -u WAYLAND_DISPLAY PS1={shlex.quote(PROMPT)} ENV= sh"
         subprocess.run(
             ["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-x", str(WIDTH), "-y", str(HEIGHT)]

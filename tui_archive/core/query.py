@@ -133,8 +133,7 @@ class Query:
     ``match`` is the FTS5 expression reports must match (None: no text);
     ``exclude`` one that they must not match; ``where`` SQL conditions with
     ``?`` placeholders for ``params``; ``hints`` say what was not understood;
-    ``terms`` are the words and phrases searched for (not those left out), to show where they match.
-    ``?`` placeholders for ``params``; ``hints`` say what was not understood.
+    ``terms`` are the words and phrases searched for (not those left out), to show where they match;
     ``partial`` is the word being typed when it is too short to search as a
     prefix (as the index holds it: lower case, no accents); the words it may
     become are looked up in the index and given back as ``completions``.
