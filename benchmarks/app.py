@@ -72,7 +72,7 @@ def open_app(db: str):
     from tui_archive.core.store import Store
     from tui_archive.ui.app import ArchiveApp
 
-    memory.return_large_blocks()  # as the console script does at start
+    memory.keep_flat()  # as the console script does at start
     return ArchiveApp(Store(db, create=False))
 
 

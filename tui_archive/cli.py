@@ -669,7 +669,7 @@ def _tolerant_streams() -> None:
 
 def main() -> None:
     _tolerant_streams()
-    memory.return_large_blocks()
+    memory.keep_flat()
     try:
         cli()
     except KeyboardInterrupt:
