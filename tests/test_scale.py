@@ -38,6 +38,17 @@ def test_best_match_ranks_newest_candidates_then_lists_the_rest(big_store: Store
     assert tail == sorted(tail, reverse=True)
 
 
+def test_best_match_windows_read_from_the_oldest_end_agree(big_store: Store):
+    """With the count known, windows past the middle of the older matches are read from the oldest
+    one (End then costs what the first page does): the same reports, in the same order."""
+    for listing in (Listing(text="market "), Listing(text="market ", reverse=True)):
+        total = big_store.count(listing)
+        for offset in (0, RELEVANCE_CANDIDATES - 50, RELEVANCE_CANDIDATES, N // 2 + 10, N - 250, N - 100, N - 30):
+            near = [r.id for r in big_store.window(listing, offset, 100)]
+            assert [r.id for r in big_store.window(listing, offset, 100, total=total)] == near, offset
+            assert len(near) == min(100, total - offset)
+
+
 def test_dense_term_with_date_sort_matches_the_plain_order(big_store: Store):
     listing = Listing(text="market ", sort="date")
     expected = _expected_order(big_store, Listing())

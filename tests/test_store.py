@@ -233,6 +233,38 @@ def test_rows_written_by_sqlite_utils_are_searchable(store):
     _fts_integrity_check(store.path)
 
 
+def test_the_archive_count_stays_exact_whatever_other_programs_write(tmp_path):
+    """The whole archive's count (read from the full-text index's record of its size) against
+    count(*), from empty, through rows of every kind other programs write, across sizes whose
+    numbers take one, two and three bytes in that record."""
+    store = Store(tmp_path / "a.db")
+    assert store.count() == 0
+    db = sqlite_utils.Database(store.path)
+    odd = [
+        {"id": None, "title": "no ID", "summary": None},
+        {"id": 42, "title": 7.5, "summary": b"\x00\xff", "category": b"bin"},
+        {"id": "EMPTY", "title": "", "summary": ""},
+    ]
+    db["reports"].insert_all(odd)
+    assert store.count() == 3
+    db["reports"].insert_all({"id": f"N-{i}", "title": f"Note {i}"} for i in range(200))
+    assert store.count() == 203
+    db["reports"].insert_all({"id": f"M-{i}", "title": "x"} for i in range(16_400))
+    assert store.count() == 16_603
+    conn = sqlite3.connect(store.path)
+    conn.execute("DELETE FROM reports WHERE id LIKE 'M-%' AND rowid % 3 = 0")
+    conn.execute("UPDATE reports SET views = 5, title = 'renamed' WHERE id LIKE 'N-%'")
+    conn.commit()
+    actual = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+    assert store.count() == actual < 16_603
+    conn.execute("DELETE FROM reports")
+    conn.commit()
+    conn.close()
+    db.close()
+    assert store.count() == 0
+    store.close()
+
+
 def test_counting_a_view_is_a_one_row_write(store):
     conn = sqlite3.connect(store.path, isolation_level=None)
     before = conn.total_changes
