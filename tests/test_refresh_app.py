@@ -138,6 +138,25 @@ async def test_the_open_report_shows_views_counted_elsewhere(archive_path: Path)
         await wait_for(pilot, lambda: "3 views" in str(meta.render()), what="the other session's views")
 
 
+async def test_the_list_under_an_open_report_catches_up_once_shown_again(archive_path: Path):
+    """Views counted elsewhere while a report is open (the list under it is not read meanwhile)
+    show in the list as soon as Escape brings it back."""
+    app = ArchiveApp(Store(archive_path), watch=WATCH)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await wait_for_listing(pilot)
+        before = views_shown(app, "RPT-280")
+        await pilot.press("enter")  # RPT-1045, counted once here
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
+        meta = app.screen.query_one("#report-meta")
+        other_session(archive_path, "RPT-280", "RPT-280", "RPT-1045")
+        await wait_for(pilot, lambda: "2 views" in str(meta.render()), what="the open report's views")
+        assert views_shown(app, "RPT-280") == before  # the list under it waits
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: views_shown(app, "RPT-280") == before + 2, what="the list catching up")
+        assert views_shown(app, "RPT-1045") == 2
+        assert highlighted_id(app) == "RPT-1045"
+
+
 # -- related reports -----------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,27 @@ def test_rows_deleted_elsewhere_are_left_out(store: Store, archive_path: Path):
     conn.close()
     fresh = read_fresh(store, rowids, newest_row(store))
     assert sorted(report.id for report in fresh.reports) == sorted(set(SEED_IDS) - {"RPT-363"})
+
+
+def test_while_the_archive_keeps_changing_the_watcher_looks_less_often(store: Store, archive_path: Path):
+    """While every look finds a change, the looks slow to ``busiest`` apart (not one an ``interval``);
+    once the archive is quiet, a change is heard within an ``interval`` again."""
+    heard: list[float] = []
+    watcher = Watcher(store, lambda: heard.append(time.monotonic()), interval=0.05, busiest=1.0)
+    writer = sqlite3.connect(archive_path, isolation_level=None)
+    watcher.start()
+    try:
+        time.sleep(0.1)
+        ended = time.monotonic() + 3.0
+        while time.monotonic() < ended:  # a view counted elsewhere every 10 ms
+            writer.execute("UPDATE reports SET views = views + 1 WHERE id = 'RPT-363'")
+            time.sleep(0.01)
+        assert 3 <= len(heard) <= 15  # 0.05, 0.1, 0.2, 0.4, 0.8, then 1 s apart; not 60 looks
+        time.sleep(1.5)  # quiet
+        quiet = len(heard)
+        writer.execute("UPDATE reports SET views = views + 1 WHERE id = 'RPT-363'")
+        time.sleep(0.6)  # less than the busiest wait: heard because the looks are short again
+        assert len(heard) == quiet + 1
+    finally:
+        writer.close()
+        watcher.close()

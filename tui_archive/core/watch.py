@@ -1,9 +1,9 @@
 """Noticing changes other sessions and programs make to the archive, and reading what changed.
 
 A :class:`Watcher` asks SQLite's ``PRAGMA data_version`` on a connection of its
-own about once a second, on a thread of its own, and calls its listener when
-another connection has committed (a view counted in another session, an
-import, a row written by sqlite-utils). Asking costs a few microseconds and
+own about once a second (every few seconds while the archive keeps changing), on
+a thread of its own, and calls its listener when another connection has committed
+(a view counted in another session, an import, a row written by sqlite-utils). Asking costs a few microseconds and
 never waits for a busy archive, so many idle sessions cost next to nothing.
 The screen then reads what it holds again with :func:`read_fresh`.
 """
@@ -21,6 +21,11 @@ from .store import Store
 
 WATCH_INTERVAL = 1.0
 """Seconds between two looks at the archive."""
+BUSY_INTERVAL = 4.0
+"""The most seconds between two looks while the archive keeps changing: each look that finds a
+change doubles the wait up to this, and one that finds none goes back to :data:`WATCH_INTERVAL`.
+Reading the rows held again costs a session a few milliseconds; with fifty sessions open while
+others count views every moment, looking every second cost a quarter of a core."""
 
 
 @dataclass(frozen=True)
@@ -61,13 +66,22 @@ def read_fresh(store: Store, rowids: Iterable[int], since: int | None) -> Fresh:
 class Watcher:
     """Calls ``listener`` (from its own thread) once another connection has changed the archive.
 
-    ``interval`` seconds between looks; :meth:`close` stops it. A look that
-    fails (the archive busy or gone for a moment) is tried again next time.
+    ``interval`` seconds between looks, up to ``busiest`` while every look finds
+    a change; :meth:`close` stops it. A look that fails (the archive busy or gone
+    for a moment) is tried again next time.
     """
 
-    def __init__(self, store: Store, listener: Callable[[], None], *, interval: float = WATCH_INTERVAL) -> None:
+    def __init__(
+        self,
+        store: Store,
+        listener: Callable[[], None],
+        *,
+        interval: float = WATCH_INTERVAL,
+        busiest: float = BUSY_INTERVAL,
+    ) -> None:
         self.listener = listener
         self.interval = interval
+        self.busiest = max(interval, busiest)
         self._reader = store.version_reader()
         self._version: int | None = None
         self._stopping = threading.Event()
@@ -90,9 +104,13 @@ class Watcher:
 
     def _run(self) -> None:
         self.poll()
-        while not self._stopping.wait(self.interval):
+        wait = self.interval
+        while not self._stopping.wait(wait):
             if self.poll():
                 self.listener()
+                wait = min(wait * 2, self.busiest)
+            else:
+                wait = self.interval
 
     def close(self) -> None:
         self._stopping.set()

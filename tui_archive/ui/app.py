@@ -25,7 +25,7 @@ from ..core.store import Store
 from ..core.views import NotCounted, ViewCounter, ViewEvent
 from ..core.watch import WATCH_INTERVAL, Watcher
 from .keys import OneKeyAtATime
-from .messages import ArchiveChanged, ViewHeard
+from .messages import ArchiveChanged, CatchesUp, ViewHeard
 from .screens.browse import BrowseScreen
 from .screens.error import ErrorScreen
 from .screens.export import ExportScreen
@@ -106,9 +106,13 @@ class ArchiveApp(OneKeyAtATime):
 
     @on(ArchiveChanged)
     def _forward_change(self) -> None:
-        """Every screen reads again what it shows (the list's rows and counts, an open report)."""
+        """The screen on top reads again what it shows (the list's rows and counts, an open report);
+        a screen under it, once it is on top again (see :class:`CatchesUp`)."""
         for screen in self.screen_stack:
-            screen.post_message(ArchiveChanged())
+            if screen is self.screen:
+                screen.post_message(ArchiveChanged())
+            elif isinstance(screen, CatchesUp):
+                screen.missed_change = True
 
     def _use_saved_theme(self) -> None:
         """Start in the theme chosen last time; a settings file that cannot be used is said once."""

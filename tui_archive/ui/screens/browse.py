@@ -25,7 +25,7 @@ from ...core.store import Store
 from ...core.views import ViewCounter
 from ...core.watch import Fresh, newest_row, read_fresh
 from .. import actions
-from ..messages import ArchiveChanged, ViewHeard
+from ..messages import ArchiveChanged, CatchesUp, ViewHeard
 from ..widgets.chrome import TitleHeader
 from ..widgets.detail import DetailPane
 from ..widgets.facets import FacetPanel
@@ -39,7 +39,7 @@ from .history import HistoryScreen
 from .report import ReportScreen
 
 
-class BrowseScreen(Screen[None]):
+class BrowseScreen(CatchesUp, Screen[None]):
     """Browse, search, sort and filter the archive."""
 
     BINDINGS = [

@@ -20,7 +20,7 @@ from ...core.model import BRIEF_LIMITS, Report
 from ...core.safe import clean
 from ...core.store import Store
 from .. import actions
-from ..messages import ArchiveChanged, ViewHeard
+from ..messages import ArchiveChanged, CatchesUp, ViewHeard
 from ..text import markdown_parser, safe_text, with_matches, with_matches_content
 from ..widgets.chrome import TitleHeader
 from ..widgets.detail import report_meta
@@ -42,7 +42,7 @@ PART = 10_000
 """Characters of a long summary or body shown at once; ``]`` and ``[`` move through the parts."""
 
 
-class ReportScreen(Screen[None]):
+class ReportScreen(CatchesUp, Screen[None]):
     """Title, ID, category, date, views, summary, body (as Markdown) and link.
 
     The summary and the body are read from the archive a part of ``PART``
