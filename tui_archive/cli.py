@@ -8,12 +8,9 @@ and exit status 1. The Textual UI is imported only to run the app.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import os
 import re
-import shlex
-import subprocess
 import sys
 import textwrap
 import threading
@@ -24,7 +21,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .core import crash, export, memory
+from .core import export, memory
 from .core.errors import ArchiveError, ViewRefused
 from .core.export import FORMATS
 from .core.listing import RELEVANCE, SORTS, Listing
@@ -213,6 +210,8 @@ class SearchCommand(ArchiveCommand):
                 and arg not in shorts
                 and not re.fullmatch(r"-n\d+", arg)  # -n10: the limit, written together
             ):
+                import shlex
+
                 raise click.UsageError(
                     f"{arg} is not an option. To leave out a word, put the query after --:"
                     f" tui-archive search -- {shlex.quote(arg)}  (for a category, write -c NAME)",
@@ -468,7 +467,7 @@ def _count_view(store: Store, report_id: str) -> Report | None:
         future = counter.count(report_id)
         try:
             return future.result(timeout=BUSY_NOTE_AFTER)
-        except concurrent.futures.TimeoutError:
+        except TimeoutError:
             tell()
         return future.result()
     finally:
@@ -631,6 +630,9 @@ def serve(
 
 def served_command(path: os.PathLike[str] | str) -> str:
     """The shell command textual-serve runs for each browser session: the app on ``path``."""
+    import shlex
+    import subprocess
+
     args = [sys.executable, "-X", "utf8", "-m", "tui_archive", "--db", os.fspath(path)]
     return subprocess.list2cmdline(args) if os.name == "nt" else shlex.join(args)
 
@@ -675,5 +677,7 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as error:  # a fault in the program: its traceback to the log, one line here
+        from .core import crash
+
         click.echo(f"{ERROR}{crash.sentence(error, crash.write_log(error))}", err=True)
         sys.exit(1)

@@ -383,6 +383,8 @@ class Reader:
     def resolve_id(self, report_id: str) -> str:
         """``report_id`` as stored: itself if a report has it, else the one ID equal to it in another
         case (rpt-1045 for RPT-1045), else itself unchanged."""
+        if self._all("SELECT 1 FROM reports WHERE id = ? LIMIT 1", [report_id]):
+            return report_id  # by the index on IDs: the case-blind look-up below reads all of them
         rows = self._all("SELECT id FROM reports WHERE id = ? COLLATE NOCASE LIMIT 2", [report_id])
         same = [row[0] for row in rows]
         if report_id in same or len(same) != 1 or not isinstance(same[0], str):

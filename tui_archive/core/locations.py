@@ -1,6 +1,7 @@
 """Every file path the app uses, in one place: the archive to open, the per-user files and settings, the sample.
 
-Nothing else in the package calls platformdirs.
+Nothing else in the package calls platformdirs, and it loads only when a per-user path is
+asked for (a command given ``--db`` goes without it).
 """
 
 from __future__ import annotations
@@ -8,8 +9,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-import platformdirs
 
 from .errors import from_os
 
@@ -21,6 +20,8 @@ SAMPLE_PAGE = Path(__file__).resolve().parent.parent / "data" / "global-analysis
 
 def data_dir() -> Path:
     """The user's data directory (``~/.local/share/tui-archive`` on Linux)."""
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME))
 
 
@@ -31,6 +32,8 @@ def user_archive() -> Path:
 
 def log_dir() -> Path:
     """The user's log directory (``~/.local/state/tui-archive/log`` on Linux)."""
+    import platformdirs
+
     return Path(platformdirs.user_log_dir(APP_NAME))
 
 
@@ -46,6 +49,8 @@ def history_file() -> Path:
 
 def config_dir() -> Path:
     """The user's config directory (``$XDG_CONFIG_HOME/tui-archive``, ``~/.config/tui-archive`` on Linux)."""
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME))
 
 

@@ -20,8 +20,8 @@ Only glibc has the knob; elsewhere this does nothing.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
-import platform
+import os
+import sys
 
 _M_MMAP_THRESHOLD = -3
 """glibc's mallopt parameter; setting it also turns off the threshold's growth."""
@@ -34,10 +34,22 @@ MMAP_THRESHOLD = 128 * 1024
 def keep_flat() -> bool:
     """Keep glibc's mmap threshold fixed at its starting value and its threads on one heap (call
     before starting threads); whether it could be set."""
-    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+    if not _glibc():
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)  # glibc's name on Linux
         return bool(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(libc.mallopt(_M_ARENA_MAX, 1))
     except (OSError, AttributeError):
+        return False
+
+
+def _glibc() -> bool:
+    """Is this process on glibc? Asked of the C library itself: ``platform.libc_ver()`` reads
+    the Python executable, and ``ctypes.util.find_library`` runs ``ldconfig``, a few ms at
+    every start of every command."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc")
+    except (ValueError, OSError):  # a C library that does not know the name (musl)
         return False

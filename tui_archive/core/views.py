@@ -13,8 +13,8 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from .errors import ArchiveBusy, ArchiveError
 from .model import Report
@@ -51,12 +51,50 @@ class NotCounted:
 
 ViewEvent = Counted | Waiting | NotCounted
 
+T = TypeVar("T")
+
+
+class Answer(Generic[T]):
+    """What a queued view comes to, when it comes: the report, or the error that kept it from being
+    counted. As much of ``concurrent.futures.Future`` as the counter needs: that module loads
+    ``logging``, a tenth of what ``tui-archive show`` costs to start."""
+
+    def __init__(self) -> None:
+        self._done = threading.Event()
+        self._value: T | None = None
+        self._error: BaseException | None = None
+
+    def set_result(self, value: T) -> None:
+        self._value = value
+        self._done.set()
+
+    def set_exception(self, error: BaseException) -> None:
+        self._error = error
+        self._done.set()
+
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def result(self, timeout: float | None = None) -> T:
+        """The answer, waiting up to ``timeout`` seconds (forever with None); TimeoutError if none came."""
+        if not self._done.wait(timeout):
+            raise TimeoutError("no answer yet")
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]  # set_result was called: a T
+
+    def exception(self, timeout: float | None = None) -> BaseException | None:
+        """The error that came instead of a report (None if a report came), waiting as :meth:`result` does."""
+        if not self._done.wait(timeout):
+            raise TimeoutError("no answer yet")
+        return self._error
+
 
 @dataclass
 class _Request:
     report_id: str
     rowid: int | None
-    future: Future[Report | None]
+    future: Answer[Report | None]
 
 
 class ViewCounter:
@@ -79,12 +117,12 @@ class ViewCounter:
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
 
-    def count(self, report_id: str, rowid: int | None = None) -> Future[Report | None]:
-        """Queue one view; the future gives the report as it now stands (None: no such report).
+    def count(self, report_id: str, rowid: int | None = None) -> Answer[Report | None]:
+        """Queue one view; the answer gives the report as it now stands (None: no such report).
 
         ``rowid`` names the very row counted (see :meth:`Store.access`).
         """
-        request = _Request(report_id, rowid, Future())
+        request = _Request(report_id, rowid, Answer())
         if self._stopping.is_set():
             self._closed(request)
             return request.future

@@ -87,13 +87,25 @@ class ArchiveApp(OneKeyAtATime):
         except ArchiveError as error:  # damaged or vanished since it was opened: say so, no traceback
             self.push_screen(ErrorScreen(str(error)))
             return
-        self.push_screen(BrowseScreen(self.store, self.history, self.views, self.note))
+        browse = BrowseScreen(self.store, self.history, self.views, self.note)
+        # The width's class from the start, as the screen's first resize would set it: that resize
+        # then changes no class, and the first frame is not held up restyling every widget again.
+        browse.add_class(*self._width_classes(), update=False)
+        self.push_screen(browse)
         for repair in self.store.repairs:  # another program had broken the archive's structure
             self.notify(f"Archive repaired: {clean(repair)}", severity="warning", timeout=10, markup=False)
         if self.watcher is not None:
             self.watcher.start()
         for upgrade in self.store.upgrades:  # opened by a newer tui-archive for the first time
             self.notify(f"Archive upgraded: {clean(upgrade)}", timeout=10, markup=False)
+
+    def _width_classes(self) -> set[str]:
+        """The class of :attr:`HORIZONTAL_BREAKPOINTS` for the terminal's width, as Textual picks it."""
+        width = self.size.width
+        for at, name in sorted(self.HORIZONTAL_BREAKPOINTS, reverse=True):
+            if width >= at:
+                return {name}
+        return set()
 
     def on_unmount(self) -> None:
         if self.watcher is not None:

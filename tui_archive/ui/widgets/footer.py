@@ -58,8 +58,28 @@ class KeysFooter(Footer):
         super().on_mount()
         self.call_after_refresh(self._fit)
 
+    _composed_from: object = None
+    """What the keys on show were composed from (see :meth:`_keys_wanted`)."""
+
+    def _keys_wanted(self) -> object:
+        """All that :meth:`compose` reads: the bindings active on the screen, each enabled or not,
+        with its tooltip, and whether the palette's key is shown."""
+        bindings = self.screen.active_bindings
+        return (
+            self._bindings_ready,
+            self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE,
+            tuple((key, binding, enabled, tooltip) for key, (_, binding, enabled, tooltip) in bindings.items()),
+        )
+
     async def recompose(self) -> None:
+        # Textual composes the footer again at every change of focus or of the bindings, about ten
+        # times in the app's first second (15 ms each, two of them before the first frame); most
+        # change no key. Those are left out.
+        wanted = self._keys_wanted() if self.is_attached else None
+        if wanted is not None and wanted == self._composed_from:
+            return
         await super().recompose()
+        self._composed_from = wanted
         # Each key composed is a watcher of the footer's ``compact``, and Textual prunes those
         # only when it changes (never, here): announcing the same value again lets go of the
         # keys just replaced, or every focus change kept about 16 of them for the session.
