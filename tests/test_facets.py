@@ -125,7 +125,11 @@ async def test_a_choice_with_the_category_control_shows_in_the_panel(several: St
     app = ArchiveApp(several)
     async with app.run_test(size=(120, 32)) as pilot:
         await settle(pilot)
-        app.screen.query_one("#category", Select).value = "Rare Earths"
+        await pilot.press("c")  # the control opens once its categories are counted
+        await settle(pilot)
+        select = app.screen.query_one("#category", Select)
+        assert select.expanded
+        await pilot.press(*["down"] * [value for _, value in select._options].index("Rare Earths"), "enter")
         await settle(pilot)
         assert shown_ids(app) == ["R-1"]
         await pilot.press("f")
@@ -148,8 +152,12 @@ async def test_search_within_a_chosen_category_keeps_it_marked(several: Store):
         await search(pilot, "demand")
         assert shown_ids(app) == ["E-3"]
         assert "1 of 7 in Energy match 'demand'" in status(app)
+        assert facet_lines(app) == ["  All categories", "● Energy"]  # closed: not counted until opened
+        await pilot.press("f")
+        await settle(pilot)
         assert facet_lines(app) == ["  All categories (2)", "● Energy (1)", "  Metals (1)"]
-        # A search that leaves nothing in the chosen category still shows it, at 0.
+        # A search that leaves nothing in the chosen category still shows it, at 0 (counted as the
+        # panel is open).
         await search(pilot, "magnet")
         assert shown_ids(app) == []
         assert facet_lines(app) == ["  All categories (1)", "  Rare Earths (1)", "● Energy (0)"]
@@ -284,9 +292,9 @@ async def test_a_category_named_like_all_can_be_chosen(tmp_path: Path, name: str
         await settle(pilot)
         # The category control (c): move to the category and choose it, as a user would.
         select = app.screen.query_one("#category", Select)
-        values = [value for _, value in select._options]
         await pilot.press("c")
-        await pilot.pause()
+        await settle(pilot)
+        values = [value for _, value in select._options]
         await pilot.press(*["down"] * values.index(name), "enter")
         await settle(pilot)
         assert app.screen.listing.category == name
@@ -309,3 +317,25 @@ async def test_a_category_named_like_all_can_be_chosen(tmp_path: Path, name: str
         await settle(pilot)
         assert shown_ids(app) == ["S-1", "S-2", "E-1", "X-1"]
     store.close()
+
+
+async def test_c_and_a_choice_typed_in_one_burst_after_a_search_choose_as_typed_slowly(several: Store):
+    """The categories are counted only once wanted: keys after c wait for the control to open with
+    the search's counts, so a burst chooses what slow typing would."""
+    app = ArchiveApp(several)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"magnet", "enter", "c", "down", "enter")
+        await settle(pilot)
+        assert app.screen.listing.category == "Rare Earths"  # All, Rare Earths (1): not the whole list's Energy
+        assert shown_ids(app) == ["R-1"]
+        await pilot.press("slash", "ctrl+u", *"supply", "enter")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert [str(prompt) for prompt, _ in app.screen.query_one("#category", Select)._options] == [
+            "All categories",
+            "Energy (2)",
+            "Metals (1)",
+            "Rare Earths (1)",
+        ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -126,13 +126,24 @@ class BrowseScreen(CatchesUp, Screen[None]):
             self.post_message(self._Newest(listing, newest_row(store)))
 
         run_blocking(self, newest, group="newest")
+        self.table.with_categories = self._categories_wanted()
         self.table.show(ListingSource(self.store, listing), keep_place=keep_place)
+
+    def _categories_wanted(self) -> bool:
+        """Are the category counts to be seen (the facets panel, or the category control in use)?"""
+        return bool(self.query_one(FacetPanel).display) or self.query_one(Toolbar).categories_wanted
+
+    def _count_categories(self) -> None:
+        """The counts are about to be seen: count them for the listing shown, if not yet."""
+        self.table.with_categories = True
+        self.table.count_categories()
 
     def show_failure(self, error: ArchiveError) -> None:
         """An archive error from a worker: in a notification, and (unless it was a file) the status line."""
         if not isinstance(error, FileFailed):
             self.status.failure = error.sentence
             self.table.forget_waiting()
+            self.query_one(Toolbar).give_up_opening()
         self.notify(clean(error.sentence), severity=error.severity, markup=False)  # type: ignore[arg-type]
 
     # -- what the table and the other widgets say ------------------------------------
@@ -151,9 +162,12 @@ class BrowseScreen(CatchesUp, Screen[None]):
         counts = message.counts
         self.status.archive_total = counts.archive_total
         self.status.total = counts.total
-        if counts.categories is not None:  # they follow the count
+        if counts.categories is not None:  # they follow the count, when wanted
             self.query_one(Toolbar).show_categories(message.listing, counts)
             self.query_one(FacetPanel).show_categories(counts.categories, message.listing.category)
+        elif not self.table.with_categories:
+            self.query_one(Toolbar).uncounted_categories(message.listing)
+            self.query_one(FacetPanel).uncounted(message.listing.category)
 
     @on(ReportTable.RowHighlighted)
     def _row_highlighted(self, message: ReportTable.RowHighlighted) -> None:
@@ -352,7 +366,9 @@ class BrowseScreen(CatchesUp, Screen[None]):
 
     def action_choose_category(self) -> None:
         self.typed_search()
-        self.query_one(Toolbar).open_categories()
+        counted = self.table.counted and self.table.with_categories
+        self._count_categories()
+        self.query_one(Toolbar).open_categories(counted=counted)
 
     def action_toggle_facets(self, show: bool | None = None) -> None:
         self.after_typing(partial(self._toggle_facets, show))
@@ -363,6 +379,13 @@ class BrowseScreen(CatchesUp, Screen[None]):
         panel.display = not panel.display if show is None else show
         self.query_one(DetailPane).display = not panel.display
         (panel if panel.display else self.table).focus()
+        if panel.display:
+            self._count_categories()
+
+    @on(events.DescendantFocus, "#category")
+    def _category_control_focused(self) -> None:
+        """Tab or a click reached the category control: its counts are about to be seen."""
+        self._count_categories()
 
     @on(FacetPanel.CloseRequested)
     def _close_facets(self) -> None:

@@ -93,6 +93,15 @@ class FacetPanel(OptionList):
         self.set_options(options)
         self.highlighted = values.index(chosen)
 
+    def uncounted(self, chosen: str | None) -> None:
+        """A listing whose categories are not counted yet (the panel is closed): no counts of the last one stay."""
+        self.chosen = chosen
+        self.values = [None] if chosen is None else [None, chosen]
+        self.set_options([Option(facet_label("All categories", None, chosen is None))])
+        if chosen is not None:
+            self.add_option(Option(facet_label(label(chosen), None, True)))
+        self.highlighted = self.values.index(chosen)
+
     @on(OptionList.OptionSelected)
     def _option_selected(self, message: OptionList.OptionSelected) -> None:
         message.stop()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -56,6 +58,11 @@ class Toolbar(Horizontal):
         self._search_waiting: str | None = None
         """Search text typed and not yet posted (the pause in typing has not come)."""
         self._sort = "date"
+        self._open_when_counted = False
+        """``c`` was pressed before the categories were counted: open the control once they are."""
+        self._uncounted = False
+        """The category control holds no counts (they are counted only when wanted)."""
+        self._ready: list[Callable[[], None]] = []
 
     def compose(self) -> ComposeResult:
         yield SearchInput(placeholder="Search titles, summaries, bodies", id="search")
@@ -71,10 +78,56 @@ class Toolbar(Horizontal):
     def focus_search(self) -> None:
         self.query_one("#search", Input).focus()
 
-    def open_categories(self) -> None:
+    def open_categories(self, counted: bool = True) -> None:
+        """Open the category control (if the categories are not ``counted`` yet, once they are)."""
         select = self.query_one("#category", Select)
         select.focus()
-        select.expanded = True
+        if counted:
+            select.expanded = True
+        else:
+            self._open_when_counted = True
+
+    @property
+    def holding_keys(self) -> bool:
+        """Keys after ``c`` wait while the categories are counted, to act on the control once open
+        (see :class:`~..keys.HoldsKeys`): ``c`` then Down Down Enter in one burst chooses as typed slowly."""
+        return self._open_when_counted
+
+    def when_ready(self, callback: Callable[[], None]) -> None:
+        if self._open_when_counted:
+            self._ready.append(callback)
+        else:
+            callback()
+
+    def give_up_opening(self) -> None:
+        """The categories will not come (reading failed): let the keys waiting for them go."""
+        self._open_when_counted = False
+        self._let_keys_go()
+
+    def _let_keys_go(self) -> None:
+        ready, self._ready = self._ready, []
+        for callback in ready:
+            callback()
+
+    @property
+    def categories_wanted(self) -> bool:
+        """Is the category control in use (focused or open), so that its counts are to be seen?"""
+        select = self.query_one("#category", Select)
+        return select.expanded or select.has_focus_within or self._open_when_counted
+
+    def uncounted_categories(self, listing: Listing) -> None:
+        """A new listing whose categories are not counted (until wanted): no counts of the last one stay."""
+        select = self.query_one("#category", Select)
+        if select.expanded:
+            return
+        current = ALL if listing.category is None else listing.category
+        options: list[tuple[str | Text, str | _AllCategories]] = [("All categories", ALL)]
+        if isinstance(current, str):
+            options.append((label(current), current))
+        with select.prevent(Select.Changed):
+            select.set_options(options)
+            select.value = current
+        self._uncounted = True
 
     def show_sort(self, listing: Listing) -> None:
         """Show the listing's sort in the sort control (best match only while there is search text)."""
@@ -87,7 +140,7 @@ class Toolbar(Horizontal):
     def show_categories(self, listing: Listing, counts: Counts) -> None:
         """Each category with its count for the current search; the chosen one selected."""
         select = self.query_one("#category", Select)
-        if select.expanded:
+        if select.expanded and not self._uncounted:  # not under the user's keys (the first counts are awaited)
             return
         options: list[tuple[str | Text, str | _AllCategories]] = [
             ("All categories" if listing.category is not None else f"All categories ({counts.total})", ALL)
@@ -103,6 +156,12 @@ class Toolbar(Horizontal):
         with select.prevent(Select.Changed):
             select.set_options(options)
             select.value = current
+        self._uncounted = False
+        if self._open_when_counted:
+            self._open_when_counted = False
+            if select.has_focus:
+                select.expanded = True
+            self.call_after_refresh(self._let_keys_go)  # once the control is open, its keys go to it
 
     def clear_search(self) -> None:
         """Empty the search box, without that counting as typing (the caller shows the whole list)."""
