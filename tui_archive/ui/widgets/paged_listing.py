@@ -213,9 +213,11 @@ class PagedListing(ScrollView, can_focus=True):
         self.refresh()
 
     def update_report(self, report: Report) -> None:
-        """Show a changed report (a new view count, say) wherever it is held."""
-        self._pages.update(report)
-        self.refresh()
+        """Show a changed report (a new view count, say) wherever it is held (only its lines are drawn again)."""
+        top = self.scroll_offset.y
+        for row in self._pages.update(report):
+            if top <= row < top + self._visible_rows:
+                self.refresh_line(row + 1)  # (the header is the first line)
 
     def held_rowids(self) -> list[int]:
         """The rows of the file the reports held come from (to read them again once the archive changes)."""
