@@ -193,12 +193,14 @@ class PagedListing(ScrollView, can_focus=True):
 
     def _counted(self, counts: Counts) -> None:
         """The listing's size (categories None), then again with its categories."""
+        rows, counted = self.row_count, self.counted
         self.row_count = counts.total
         self.counted = counts.categories is not None
         self._update_virtual_size()
         if self.cursor_row >= self.row_count:
             self.cursor_row = max(0, self.row_count - 1)
-        self.refresh()
+        if self.row_count != rows or (self.row_count == 0 and self.counted != counted):
+            self.refresh()  # (the same count again, with the categories, changes no line)
         if counts.categories is None and self.row_count > PAGE_SIZE:
             # Read the last screenful now (a fraction of a millisecond from the index's far end),
             # so End shows it in its first frame.
