@@ -376,7 +376,7 @@ class BrowseScreen(CatchesUp, Screen[None]):
     def _toggle_facets(self, show: bool | None = None) -> None:
         """Show the facets panel in the detail pane's place and move into it, or close it."""
         panel = self.query_one(FacetPanel)
-        panel.display = not panel.display if show is None else show
+        panel.open(not panel.display if show is None else show)
         self.query_one(DetailPane).display = not panel.display
         (panel if panel.display else self.table).focus()
         if panel.display:

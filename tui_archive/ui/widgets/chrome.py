@@ -3,9 +3,11 @@
 Textual's ``Header`` registers watchers on the app's title; that list is only
 pruned when the title changes, which here never happens, so a session kept the
 header of every report screen it opened (with its styles and caches).
-Re-announcing the unchanged title prunes the watchers of widgets that have closed;
-``TitleHeader`` does that as it goes. (The footer does the same for its keys: see
-``footer.py``.)
+``TitleHeader`` drops the watchers of closed widgets from that list as it goes,
+as Textual itself would on a change of title (announcing the unchanged title
+again did it too, but drew the whole screen and every header anew at each
+report closed). The footer's keys are not bound to the footer at all: see
+``footer.py``.
 """
 
 from __future__ import annotations
@@ -23,5 +25,8 @@ class TitleHeader(Header):
 
 
 def _forget_closed_title_watchers(app: App[object]) -> None:
-    app.mutate_reactive(App.title)
-    app.mutate_reactive(App.sub_title)
+    watchers = getattr(app, "__watchers", None) or {}  # (where Textual keeps them: see textual.reactive)
+    for name in ("title", "sub_title"):
+        held = watchers.get(name)
+        if held:
+            held[:] = [(node, callback) for node, callback in held if not node._closing]

@@ -89,8 +89,20 @@ class DetailPane(VerticalScroll):
 
     def show(self, report: Report | None, matches: Highlighter | None = None) -> None:
         """Show ``report`` (none: say so), the words of the search (``matches``) marked."""
+        matches = matches or Highlighter()
+        shown = self.report
+        if (
+            report is not None
+            and shown is not None
+            and matches == self.matches
+            and report.views != shown.views
+            and report == shown.counted(report.views)
+        ):  # the report shown, with a view counted: only its views change
+            self.report = report
+            self.query_one("#detail-meta", Static).update(report_meta(report))
+            return
         self.report = report
-        self.matches = matches = matches or Highlighter()
+        self.matches = matches
         snippet = self.query_one("#detail-snippet", Static)
         snippet.display = False
         title = self.query_one("#detail-title", Static)

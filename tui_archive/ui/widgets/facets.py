@@ -72,10 +72,20 @@ class FacetPanel(OptionList):
         self.values: list[str | None] = []
         """The category each option stands for, in order (``None``: all categories)."""
         self.chosen: str | None = None
+        self._waiting: tuple[Sequence[Category], str | None] | None = None
+        """The counts of the last search, while the panel is closed: it is filled with them as it opens."""
 
     def show_categories(self, categories: Sequence[Category], chosen: str | None) -> None:
-        """Fill the panel with the counts for the current search; highlight the chosen category."""
+        """Fill the panel with the counts for the current search; highlight the chosen category.
+
+        While the panel is closed it only keeps them (a search at a million reports has hundreds
+        of categories, and nobody sees them until ``f``): :meth:`open` fills it.
+        """
         self.chosen = chosen
+        if not self.display:
+            self._waiting = (categories, chosen)
+            return
+        self._waiting = None
         total = sum(category.count for category in categories)  # the search without its category filter
         options = [Option(facet_label("All categories", total, chosen is None))]
         values: list[str | None] = [None]
@@ -96,11 +106,18 @@ class FacetPanel(OptionList):
     def uncounted(self, chosen: str | None) -> None:
         """A listing whose categories are not counted yet (the panel is closed): no counts of the last one stay."""
         self.chosen = chosen
+        self._waiting = None
         self.values = [None] if chosen is None else [None, chosen]
         self.set_options([Option(facet_label("All categories", None, chosen is None))])
         if chosen is not None:
             self.add_option(Option(facet_label(label(chosen), None, True)))
         self.highlighted = self.values.index(chosen)
+
+    def open(self, show: bool = True) -> None:
+        """Show the panel (filled with the counts of the search on screen) or hide it."""
+        self.display = show
+        if show and self._waiting is not None:
+            self.show_categories(*self._waiting)
 
     @on(OptionList.OptionSelected)
     def _option_selected(self, message: OptionList.OptionSelected) -> None:

@@ -34,11 +34,35 @@ class KeysFooter(Footer):
     }
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._composed: tuple[object, ...] | None = None
+        """The keys the footer shows now (as :meth:`_keys` gives them), to compose again only when they change."""
+
+    def _keys(self) -> tuple[object, ...] | None:
+        """What the footer would show: each key's binding, whether it is enabled and its tooltip (none: not yet)."""
+        if not self._bindings_ready or not self.is_attached:
+            return None
+        active = self.screen.active_bindings
+        palette = active.get(self.app.COMMAND_PALETTE_BINDING) if self.show_command_palette else None
+        keys = tuple((binding, enabled, tooltip) for (_, binding, enabled, tooltip) in active.values() if binding.show)
+        return keys, palette[1:] if palette is not None else None, self.app.ENABLE_COMMAND_PALETTE
+
     def compose(self) -> ComposeResult:
+        self._composed = self._keys()
         shown: list[FooterKey] = []
         always: list[FooterKey] = []
         palette: list[FooterKey] = []
         for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # The footer's ``compact`` never changes here: each key gets its look as it is made
+                # rather than bound to it, which restyled every key twice as it mounted (and kept each
+                # key as a watcher of the footer until ``compact`` changed). The keys Textual binds
+                # take the footer's value; the palette's keeps its own, compact (the key's default).
+                compact = self.compact if widget._reactive_connect else True
+                widget._reactive_connect = None
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
             if isinstance(widget, FooterKey) and widget.has_class("-command-palette"):
                 palette.append(widget)
             elif isinstance(widget, FooterKey) and widget.action in ALWAYS:
@@ -58,32 +82,13 @@ class KeysFooter(Footer):
         super().on_mount()
         self.call_after_refresh(self._fit)
 
-    _composed_from: object = None
-    """What the keys on show were composed from (see :meth:`_keys_wanted`)."""
-
-    def _keys_wanted(self) -> object:
-        """All that :meth:`compose` reads: the bindings active on the screen, each enabled or not,
-        with its tooltip, and whether the palette's key is shown."""
-        bindings = self.screen.active_bindings
-        return (
-            self._bindings_ready,
-            self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE,
-            tuple((key, binding, enabled, tooltip) for key, (_, binding, enabled, tooltip) in bindings.items()),
-        )
-
     async def recompose(self) -> None:
-        # Textual composes the footer again at every change of focus or of the bindings, about ten
-        # times in the app's first second (15 ms each, two of them before the first frame); most
-        # change no key. Those are left out.
-        wanted = self._keys_wanted() if self.is_attached else None
-        if wanted is not None and wanted == self._composed_from:
+        """Compose the keys again, only if they changed: focus moving within a screen, or a screen
+        opened over it or closed, announces the keys again (some ten times when a report is opened
+        and closed), and building the footer anew each time was most of what those cost."""
+        if not self.is_attached or self._keys() == self._composed:
             return
         await super().recompose()
-        self._composed_from = wanted
-        # Each key composed is a watcher of the footer's ``compact``, and Textual prunes those
-        # only when it changes (never, here): announcing the same value again lets go of the
-        # keys just replaced, or every focus change kept about 16 of them for the session.
-        self.mutate_reactive(Footer.compact)
         self.call_after_refresh(self._fit)
 
     def _fit(self) -> None:

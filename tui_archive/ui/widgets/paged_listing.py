@@ -224,6 +224,7 @@ class PagedListing(ScrollView, can_focus=True):
 
     def _counted(self, counts: Counts, final: bool = True) -> None:
         """The listing's size (categories None), then again with its categories (``final``: no more to come)."""
+        rows, counted = self.row_count, self.counted
         self.row_count = counts.total
         if counts.categories is not None:
             self._categories_done = self.source
@@ -231,7 +232,8 @@ class PagedListing(ScrollView, can_focus=True):
         self._update_virtual_size()
         if self.cursor_row >= self.row_count:
             self.cursor_row = max(0, self.row_count - 1)
-        self.refresh()
+        if self.row_count != rows or (self.row_count == 0 and self.counted != counted):
+            self.refresh()  # (the same count again, with the categories, changes no line)
         if counts.categories is None and self.row_count > PAGE_SIZE:
             # Read the last screenful now (a fraction of a millisecond from the index's far end),
             # so End shows it in its first frame.
@@ -246,9 +248,11 @@ class PagedListing(ScrollView, can_focus=True):
         self.refresh()
 
     def update_report(self, report: Report) -> None:
-        """Show a changed report (a new view count, say) wherever it is held."""
-        self._pages.update(report)
-        self.refresh()
+        """Show a changed report (a new view count, say) wherever it is held (only its lines are drawn again)."""
+        top = self.scroll_offset.y
+        for row in self._pages.update(report):
+            if top <= row < top + self._visible_rows:
+                self.refresh_line(row + 1)  # (the header is the first line)
 
     def held_rowids(self) -> list[int]:
         """The rows of the file the reports held come from (to read them again once the archive changes)."""

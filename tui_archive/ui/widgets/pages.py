@@ -41,14 +41,17 @@ class Pages:
         self._pending.add(page)
         return page
 
-    def update(self, report: Report) -> None:
-        """Hold the new version of a report (a new view count, say) wherever it is held."""
+    def update(self, report: Report) -> list[int]:
+        """Hold the new version of a report (a new view count, say) wherever it is held; return those rows."""
+        changed = []
         for page in list(self._cache.keys()):
             rows = self._cache.get(page) or []
             for index, held in enumerate(rows):
                 same = held.rowid == report.rowid if report.rowid is not None else held.id == report.id
                 if same:
                     rows[index] = report
+                    changed.append(page * PAGE_SIZE + index)
+        return changed
 
     def renew(self, fresh: dict[int, Report]) -> list[Report]:
         """Hold the reports in ``fresh`` (by rowid) where they differ from those held; return the ones that did."""

@@ -5,9 +5,13 @@ Paging, the row cursor and the listing's size come from :class:`~.paged_listing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 
@@ -108,6 +112,12 @@ class ReportTable(PagedListing):
         """The marked reports by row (kept across listings), drawn with a marker before the ID.
 
         By row, not by ID: another program may have left reports with no ID, or two with one."""
+        self._kit: _Kit | None = None
+        self._cells: dict[tuple[int | str, int], tuple[Report, list[str], list[tuple[int, int]]]] = {}
+        """Each drawn report's cells (made inert) and where the search's words are in its title, by
+        report and width: a row scrolled back into view is not cut and cleaned again."""
+        self._cells_for: object = None
+        self._header_line: tuple[tuple[object, ...], Strip] | None = None
 
     @property
     def matches(self) -> Highlighter:
@@ -177,46 +187,100 @@ class ReportTable(PagedListing):
     def _column_at(self, x: int) -> str | None:
         return column_at(x, self.scrollable_content_region.width)
 
-    def _header(self, width: int) -> Strip:
-        style = self.get_component_rich_style("report-table--header")
-        sorted_style = style + self.get_component_rich_style("report-table--sorted")
-        return header_line(width, style, sorted_style, self.sort_column, self.listing.descending)
+    def _header(self, kit: _Kit) -> Strip:
+        key = (kit.width, kit.header, kit.sorted, self.sort_column, self.listing.descending)
+        if self._header_line is None or self._header_line[0] != key:
+            self._header_line = (key, header_line(*key))
+        return self._header_line[1]
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The styles, widths and search words are read once for all the lines drawn now.
+        self._kit = None
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._kit = None
+
+    def _make_kit(self) -> _Kit:
+        base = self.rich_style
+        header = self.get_component_rich_style("report-table--header")
+        return _Kit(
+            width=(width := self.scrollable_content_region.width),
+            widths=widths(width),
+            base=base,
+            header=header,
+            sorted=header + self.get_component_rich_style("report-table--sorted"),
+            loading=base + self.get_component_rich_style("report-table--loading"),
+            even=self.get_component_rich_style("report-table--even-row"),
+            cursor=self.get_component_rich_style("report-table--cursor"),
+            match=self.get_component_rich_style("report-table--match", partial=True),
+            marked=self.get_component_rich_style("report-table--marked"),
+            matches=self.matches,
+        )
+
+    def _row_cells(self, report: Report, kit: _Kit) -> tuple[list[str], list[tuple[int, int]]]:
+        """The report's cells and the search's words in its title cell (kept for the listing shown)."""
+        if self._cells_for is not self.source or len(self._cells) > 4 * PAGE_SIZE:
+            self._cells.clear()
+            self._cells_for = self.source
+        key = (_mark_key(report), kit.width)
+        held = self._cells.get(key)
+        if held is not None and held[0] is report:
+            return held[1], held[2]
+        texts = cells(report, kit.widths)
+        spans: list[tuple[int, int]] = []
+        if kit.matches:  # the words of the search, where the title cell shows them
+            title = texts[1].rstrip(" ")
+            spans = kit.matches.spans(title[:-1] if title.endswith("…") else title)
+        self._cells[key] = (report, texts, spans)
+        return texts, spans
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        kit = self._kit = self._kit or self._make_kit()
+        width, base = kit.width, kit.base
         if y == 0:
-            return self._header(width)
+            return self._header(kit)
         row = round(self.scroll_y) + y - 1
         if row >= self.row_count:
             if row == 0 and self.counted:  # an empty listing, once counted (not while it loads)
-                style = base + self.get_component_rich_style("report-table--loading")
-                return row_line(["no reports match"], style, width)
+                return row_line(["no reports match"], kit.loading, width)
             return Strip.blank(width, base)
         report = self.report_at(row)
         if report is None:
             self._want(row)
-            style = base + self.get_component_rich_style("report-table--loading")
-            return row_line(["…"], style, width)
+            return row_line(["…"], kit.loading, width)
         style = base
         if row % 2:
-            style += self.get_component_rich_style("report-table--even-row")
+            style += kit.even
         if row == self.cursor_row:
-            style += self.get_component_rich_style("report-table--cursor")
-        texts = cells(report, widths(width))
-        matches = self.matches
-        if matches:  # the words of the search, where the title cell shows them
-            title = texts[1].rstrip(" ")
-            spans = matches.spans(title[:-1] if title.endswith("…") else title)
-            match_style = style + self.get_component_rich_style("report-table--match", partial=True)
-            line = row_line(texts, style, width, spans, match_style)
+            style += kit.cursor
+        texts, spans = self._row_cells(report, kit)
+        if spans:
+            line = row_line(texts, style, width, spans, style + kit.match)
         else:
             line = row_line(texts, style, width)
         self.drawn_generation = self.generation
         if _mark_key(report) in self.marks:  # the marker takes the blank column before the ID
-            marker = Segment(MARKER, style + self.get_component_rich_style("report-table--marked"))
+            marker = Segment(MARKER, style + kit.marked)
             line = Strip([marker, *line.crop(1, width)], width)
         return line
+
+
+@dataclass(frozen=True)
+class _Kit:
+    """What every line drawn at once shares: the table's width and columns, its styles, the search's words."""
+
+    width: int
+    widths: list[int]
+    base: Style
+    header: Style
+    sorted: Style
+    loading: Style
+    even: Style
+    cursor: Style
+    match: Style
+    marked: Style
+    matches: Highlighter
 
 
 def _mark_key(report: Report) -> int | str:

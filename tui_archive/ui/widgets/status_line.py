@@ -41,7 +41,7 @@ class StatusLine(Static):
     COMPONENT_CLASSES = {"status-line--problem", "status-line--hint"}
     """In the theme's colours: a problem (a failure) and a hint (a note about the query, read-only)."""
 
-    listing: reactive[Listing] = reactive(Listing, always_update=True, layout=True)
+    listing: reactive[Listing] = reactive(Listing, always_update=True)
     """The listing on screen (its text, category, sort and hints)."""
     total: reactive[int | None] = reactive(None)
     """How many reports it holds; None until counted."""
@@ -61,6 +61,11 @@ class StatusLine(Static):
         super().__init__(id=id)
         self.readonly = readonly
         self.note = note
+
+    def watch_listing(self, old: Listing, new: Listing) -> None:
+        """Lay the screen out again only when the lines of hints under the status come or go (or change)."""
+        if old.query.hints or new.query.hints:
+            self.refresh(layout=True)
 
     def heard(self, event: ViewEvent) -> None:
         """Say what the view counter did (in a notification too), until it is over."""

@@ -63,6 +63,10 @@ class Toolbar(Horizontal):
         self._uncounted = False
         """The category control holds no counts (they are counted only when wanted)."""
         self._ready: list[Callable[[], None]] = []
+        self._sorts: list[str] | None = None
+        """The sorts the sort control offers now (it is filled again only when they change)."""
+        self._labels: dict[str, str] = {}
+        """Each category's name as shown (made inert once, not at every search)."""
 
     def compose(self) -> ComposeResult:
         yield SearchInput(placeholder="Search titles, summaries, bodies", id="search")
@@ -133,8 +137,11 @@ class Toolbar(Horizontal):
         """Show the listing's sort in the sort control (best match only while there is search text)."""
         select = self.query_one("#sort", Select)
         self._sort = listing.effective_sort
+        sorts = listing.sorts()
         with select.prevent(Select.Changed):
-            select.set_options([(SORT_LABELS[key], key) for key in listing.sorts()])
+            if sorts != self._sorts:  # each option list made anew lays the screen out again
+                self._sorts = sorts
+                select.set_options([(SORT_LABELS[key], key) for key in sorts])
             select.value = self._sort
 
     def show_categories(self, listing: Listing, counts: Counts) -> None:
@@ -146,7 +153,7 @@ class Toolbar(Horizontal):
             ("All categories" if listing.category is not None else f"All categories ({counts.total})", ALL)
         ]
         options += [
-            (Text.assemble(label(category.name), f" ({category.count})"), category.name)
+            (Text(f"{self._label(category.name)} ({category.count})"), category.name)
             for category in counts.categories or ()
             if category.name is not None
         ]
@@ -162,6 +169,14 @@ class Toolbar(Horizontal):
             if select.has_focus:
                 select.expanded = True
             self.call_after_refresh(self._let_keys_go)  # once the control is open, its keys go to it
+
+    def _label(self, name: str) -> str:
+        shown = self._labels.get(name)
+        if shown is None:
+            if len(self._labels) >= 10_000:  # (another program may keep adding categories)
+                self._labels.clear()
+            shown = self._labels[name] = label(name).plain
+        return shown
 
     def clear_search(self) -> None:
         """Empty the search box, without that counting as typing (the caller shows the whole list)."""
