@@ -78,7 +78,7 @@ def open_app(db: str):
     from tui_archive.core.store import Store
     from tui_archive.ui.app import ArchiveApp
 
-    memory.keep_flat()  # as the console script does at start
+    memory.keep_flat(one_heap=True)  # as the console script does at start
     return ArchiveApp(Store(db, create=False))
 
 

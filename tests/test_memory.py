@@ -34,7 +34,7 @@ THREADS = """
 import sys, threading
 from tui_archive.core import memory
 if sys.argv[1] == "set":
-    memory.keep_flat()
+    memory.keep_flat(one_heap=True)
 def rss_mb():
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmRSS"))

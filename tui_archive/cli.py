@@ -136,6 +136,7 @@ def cli(ctx: click.Context, db: str | None, read_only: bool) -> None:
     from .ui.app import ArchiveApp  # Textual loads only for the app itself
 
     store, note = open_archive(ctx, db)
+    memory.keep_flat(one_heap=True)  # before the app starts its threads
     app = ArchiveApp(store, note, History.for_user(store.path), SettingsFile(locations.settings_file()))
     app.run()
     if app.crash_message is not None:  # an unexpected error: one line saying where its log is

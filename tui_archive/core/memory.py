@@ -1,5 +1,5 @@
-"""Keep a session's memory flat: large blocks go back to the system when freed, and all
-threads share one heap.
+"""Keep a session's memory flat: large blocks go back to the system when freed, and the
+app's threads share one heap.
 
 A search for a word in nearly every report makes SQLite build lists of a million
 entries; glibc serves blocks that large with mmap and returns them when freed, but
@@ -12,7 +12,9 @@ glibc also gives each thread that allocates while another does a heap (an arena)
 of its own, up to eight per core. The app's searches run in worker threads while
 SQLite reads in others, and each arena keeps the free space its thread left. One
 arena for all: a session at 1M held 64 MB after eight searches, 60 MB with it (the
-threads hold the GIL most of the time, so they seldom wait on its lock).
+threads hold the GIL most of the time, so they seldom wait on its lock). Only the app
+asks for it: an import tokenizes in SQLite, without the GIL, while another thread
+parses the file, and on one heap they waited on its lock (10% slower at 200,000).
 
 Only glibc has the knob; elsewhere this does nothing.
 """
@@ -31,14 +33,15 @@ MMAP_THRESHOLD = 128 * 1024
 """glibc's own starting value: blocks from this size on are mapped, and unmapped when freed."""
 
 
-def keep_flat() -> bool:
-    """Keep glibc's mmap threshold fixed at its starting value and its threads on one heap (call
-    before starting threads); whether it could be set."""
+def keep_flat(*, one_heap: bool = False) -> bool:
+    """Keep glibc's mmap threshold fixed at its starting value, and with ``one_heap`` the threads
+    started after on one heap (the app); whether it could be set."""
     if not _glibc():
         return False
     try:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)  # glibc's name on Linux
-        return bool(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(libc.mallopt(_M_ARENA_MAX, 1))
+        done = bool(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+        return done and (not one_heap or bool(libc.mallopt(_M_ARENA_MAX, 1)))
     except (OSError, AttributeError):
         return False
 
