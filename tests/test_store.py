@@ -822,3 +822,14 @@ def test_category_counts_follow_writes_from_other_programs(tmp_path):
         db.conn.commit()
         db.close()
         assert store.categories(Listing(text="cobalt")) == [Category("Energy", 1), Category("Metals", 3)]
+
+
+def test_a_connection_that_imported_goes_back_with_the_store_cache(tmp_path):
+    """An import reads with a larger page cache; the connection it borrowed is pooled again with the
+    store's own (many sessions' memory depends on it), not SQLite's default."""
+    store = Store(tmp_path / "a.db")
+    with store.writer() as writer:
+        writer.upsert({"id": "A-1", "title": "One"})
+    with store.connection() as conn:
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -store_module.CACHE_KB
+    store.close()

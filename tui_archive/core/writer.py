@@ -23,7 +23,6 @@ INSERT INTO reports_fts (rowid, title, summary, body)
 SELECT rowid, title, summary, body FROM reports WHERE rowid > ? AND rowid <= ?
 """
 _IMPORT_CACHE_KB = 16 * 1024
-_DEFAULT_CACHE = -2000
 _REBUILD_INDEXES_BELOW = 50_000
 
 _UPSERT = f"""
@@ -62,8 +61,11 @@ class Writer:
     _batch: dict[str, dict[str, Any]] = field(default_factory=dict)
     _indexed_up_to: int = 0
     _rebuild_indexes: bool = False
+    _cache_before: int = 0
+    """The connection's page cache before the import's larger one, to give it back after."""
 
     def begin(self) -> None:
+        self._cache_before = int(self.conn.execute("PRAGMA cache_size").fetchone()[0])
         self.conn.execute(f"PRAGMA cache_size = -{_IMPORT_CACHE_KB}")
         self.conn.execute("DROP TRIGGER IF EXISTS reports_ai")
         # Merging index segments while they are still being written costs a
@@ -121,7 +123,7 @@ class Writer:
             self.conn.execute("PRAGMA threads = 2")  # the sorter behind CREATE INDEX may use a second core
             for name, target in INDEXES.items():
                 self.conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
-        self.conn.execute(f"PRAGMA cache_size = {_DEFAULT_CACHE}")
+        self.conn.execute(f"PRAGMA cache_size = {self._cache_before}")
 
     def set_name(self, name: str) -> None:
         set_meta(self.conn, "name", name)
