@@ -366,7 +366,7 @@ class BrowseScreen(CatchesUp, Screen[None]):
 
     def action_choose_category(self) -> None:
         self.typed_search()
-        counted = self.table.counted and self.table.with_categories
+        counted = self.table.categories_counted
         self._count_categories()
         self.query_one(Toolbar).open_categories(counted=counted)
 

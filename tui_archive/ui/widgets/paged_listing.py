@@ -183,6 +183,11 @@ class PagedListing(ScrollView, can_focus=True):
             self.count_categories()
         self._counted(totals, final=not self.with_categories)
 
+    @property
+    def categories_counted(self) -> bool:
+        """Whether the categories of the listing shown have been counted (and sent with :class:`Counted`)."""
+        return self.source is not None and self._categories_done is self.source
+
     def count_categories(self) -> None:
         """Count the categories of the listing shown, unless they are counted or being counted
         (while it loads, once it is counted: a source reads on one connection, one read at a time)."""
