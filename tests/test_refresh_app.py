@@ -126,13 +126,18 @@ async def test_r_reloads_by_hand_keeping_the_highlighted_report(archive_path: Pa
         assert views_shown(app, "RPT-1279") == 1
 
 
+async def open_first_report(pilot):
+    """Enter on the first row (RPT-1045, counted once here); the report screen's line of facts."""
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReportScreen))
+    return pilot.app.screen.query_one("#report-meta")
+
+
 async def test_the_open_report_shows_views_counted_elsewhere(archive_path: Path):
     app = ArchiveApp(Store(archive_path), watch=WATCH)
     async with app.run_test(size=(120, 32)) as pilot:
         await wait_for_listing(pilot)
-        await pilot.press("enter")  # RPT-1045, counted once here
-        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
-        meta = app.screen.query_one("#report-meta")
+        meta = await open_first_report(pilot)
         await wait_for(pilot, lambda: "1 view" in str(meta.render()), what="this session's view")
         other_session(archive_path, "RPT-1045", "RPT-1045")
         await wait_for(pilot, lambda: "3 views" in str(meta.render()), what="the other session's views")
@@ -145,9 +150,7 @@ async def test_the_list_under_an_open_report_catches_up_once_shown_again(archive
     async with app.run_test(size=(120, 32)) as pilot:
         await wait_for_listing(pilot)
         before = views_shown(app, "RPT-280")
-        await pilot.press("enter")  # RPT-1045, counted once here
-        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
-        meta = app.screen.query_one("#report-meta")
+        meta = await open_first_report(pilot)
         other_session(archive_path, "RPT-280", "RPT-280", "RPT-1045")
         await wait_for(pilot, lambda: "2 views" in str(meta.render()), what="the open report's views")
         assert views_shown(app, "RPT-280") == before  # the list under it waits
