@@ -23,7 +23,7 @@ from tui_archive.ui.screens.help import HelpScreen
 from tui_archive.ui.screens.history import HistoryScreen
 from tui_archive.ui.screens.report import ReportScreen
 
-from .helpers import settle, wait_for, wait_for_listing
+from .helpers import notifications, settle, wait_for, wait_for_listing
 
 pytestmark = pytest.mark.app
 
@@ -97,6 +97,11 @@ async def test_every_palette_command_works_on_every_screen(archive_path, tmp_pat
             assert chosen(), f"{title} is not offered in the palette on the {screen} screen"
             await pilot.press("enter")
             await settle(pilot)
+            if title == "Screenshot":  # saved a moment after it is chosen
+                await wait_for(pilot, lambda: any(tmp_path.glob("*.svg")), what="the screenshot file")
+                for shot in tmp_path.glob("*.svg"):
+                    assert "</svg>" in shot.read_text(encoding="utf-8")
+                    shot.unlink()
             if title == "Quit":
                 assert not app.is_running
                 assert app.return_code == 0
@@ -105,6 +110,67 @@ async def test_every_palette_command_works_on_every_screen(archive_path, tmp_pat
             if title == "Close help" or title.startswith("Cancel") or title in ("Close history", "Back to list"):
                 assert app.screen is not before, f"{title} did nothing on the {screen} screen"
         assert app.crash_message is None
+
+
+async def test_a_screenshot_due_as_the_app_closes_is_not_taken(archive_path, tmp_path, monkeypatch):
+    """Screenshot chosen just before quitting: the app ends quietly, with no file half-drawn."""
+    monkeypatch.chdir(tmp_path)
+    app = ArchiveApp(Store(archive_path))
+    async with app.run_test(size=(120, 32)) as pilot:
+        await wait_for_listing(pilot)
+        await pilot.press("colon")
+        await wait_for(pilot, lambda: isinstance(app.screen, GotoScreen), what="the goto screen")
+    assert app.deliver_screenshot() is None  # the palette's timer, firing after the screens went
+    assert not list(tmp_path.glob("*.svg"))
+    assert app.crash_message is None
+
+
+async def _screenshot(app: ArchiveApp, pilot) -> None:
+    """Screenshot from the palette, as a user chooses it."""
+    await wait_for_listing(pilot)
+    app.action_command_palette()
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+    await pilot.press(*"Screenshot")
+    commands = app.screen.query_one(CommandList)
+    await wait_for(pilot, lambda: commands.highlighted_option is not None, what="the command")
+    title, help_text = str(commands.highlighted_option.prompt).split("\n")[:2]
+    assert (title.strip(), help_text.strip()) == (
+        "Screenshot",
+        "Save an SVG picture of the screen in the current directory",
+    )
+    await pilot.press("enter")
+
+
+async def test_a_screenshot_is_saved_in_the_current_directory_and_says_where(archive_path, tmp_path, monkeypatch):
+    """As exports are; an archive titled with markup and a slash names neither the file nor breaks the notice."""
+    store = Store(archive_path)
+    store.set_name("[/x] ../[b]Bold $text")
+    monkeypatch.chdir(tmp_path)
+    app = ArchiveApp(store)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await _screenshot(app, pilot)
+        await wait_for(pilot, lambda: any("Screenshot saved" in n for n in notifications(app)), what="the notice")
+        shots = list(tmp_path.glob("tui-archive-*.svg"))
+        assert len(shots) == 1
+        assert f"Screenshot saved as {shots[0]}" in notifications(app)
+        svg = shots[0].read_text(encoding="utf-8")
+        assert "</svg>" in svg and "RPT-" in svg
+    assert app.crash_message is None
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".svg"] == [shots[0].name]
+
+
+async def test_a_screenshot_that_cannot_be_saved_says_why(archive_path, tmp_path, monkeypatch):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()  # the directory the app was started in was removed
+    app = ArchiveApp(Store(archive_path))
+    async with app.run_test(size=(120, 32)) as pilot:
+        await _screenshot(app, pilot)
+        await wait_for(pilot, lambda: any("screenshot" in n for n in notifications(app)), what="the notice")
+        assert notifications(app) == ["The screenshot was not saved: No such file or directory"]
+        assert app.is_running
+    assert app.crash_message is None
 
 
 async def test_keys_typed_while_quitting_do_nothing(archive_path):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -11,13 +13,13 @@ from textual.actions import ActionParseResult
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.events import DeliveryFailed
+from textual.events import DeliveryComplete, DeliveryFailed
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from ..core import crash
-from ..core.errors import ArchiveError, Interrupted
+from ..core.errors import ArchiveError, Interrupted, from_os
 from ..core.history import History
 from ..core.safe import clean
 from ..core.settings import SettingsFile
@@ -37,6 +39,8 @@ from .widgets.report_table import ReportTable
 STYLES = Path(__file__).parent / "styles"
 SMALL = 70
 """Below this many columns the toolbar's controls narrow, to leave the search box room."""
+SCREENSHOT = "tui-archive screenshot"
+"""The name of a screenshot's delivery, told apart from an export's (and from Textual's own screenshot)."""
 WIDE = 140
 """From this many columns the detail pane is beside the table; below, under it (so the title column gets the width)."""
 
@@ -190,7 +194,9 @@ class ArchiveApp(OneKeyAtATime):
 
     @on(DeliveryFailed)
     def _download_failed(self, event: DeliveryFailed) -> None:
-        """Served to a browser: an export the browser did not receive in full."""
+        """Served to a browser: an export the browser did not receive in full; a screenshot not saved."""
+        if event.name == SCREENSHOT:
+            self._screenshot_failed(event.exception)
         if event.name == "export":
             self.notify("The export did not reach your browser: press e to try again", severity="error")
 
@@ -216,6 +222,44 @@ class ArchiveApp(OneKeyAtATime):
         if isinstance(error, Exception):
             self._handle_exception(error)
 
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Save an SVG of the screen in the current directory, as exports are, and say where.
+
+        Textual's own saves to a Downloads folder (which a shared server seldom has),
+        names the file after the archive's title and shows the path as markup. The
+        palette's Screenshot calls this a moment after it is chosen; once the app is
+        closing there is nothing left to draw, and nothing is saved. The file is
+        always named ``tui-archive-<date>T<time>.svg``; ``time_format`` is not used.
+        """
+        if not self.is_running:
+            return None
+        try:
+            directory = Path(path) if path is not None else Path.cwd()
+        except OSError as error:  # the current directory was removed
+            self._screenshot_failed(error)
+            return None
+        return self.deliver_text(
+            io.StringIO(self.export_screenshot()),
+            save_directory=directory,
+            save_filename=filename or f"tui-archive-{datetime.now():%Y-%m-%dT%H%M%S}.svg",
+            open_method="browser",
+            mime_type="image/svg+xml",
+            name=SCREENSHOT,
+        )
+
+    @on(DeliveryComplete)
+    def _screenshot_saved(self, event: DeliveryComplete) -> None:
+        if event.name == SCREENSHOT:
+            where = "your browser has it" if event.path is None else f"saved as {event.path}"
+            self.notify(clean(f"Screenshot {where}"), markup=False)
+
+    def _screenshot_failed(self, error: BaseException) -> None:
+        what = "The screenshot was not saved"
+        sentence = from_os(error, what).sentence if isinstance(error, OSError) else what
+        self.notify(clean(sentence), severity="error", markup=False)
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
@@ -239,7 +283,10 @@ class ArchiveApp(OneKeyAtATime):
         screen (nor on the error screen, where the list's keys do not apply), and a
         command whose screen has gone by the time it runs does nothing.
         """
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":  # see deliver_screenshot
+                command = command._replace(help="Save an SVG picture of the screen in the current directory")
+            yield command
         seen: set[str] = set()
         owners: list[DOMNode] = [screen]
         if isinstance(screen, BrowseScreen):
