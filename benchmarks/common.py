@@ -13,9 +13,9 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def proc_status_mb(field: str) -> float:
-    """VmRSS or VmHWM of this process, in MB."""
-    with open("/proc/self/status") as status:
+def proc_status_mb(field: str, pid: int | str = "self") -> float:
+    """VmRSS or VmHWM of this process (or of ``pid``), in MB."""
+    with open(f"/proc/{pid}/status") as status:
         for line in status:
             if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024

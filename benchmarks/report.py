@@ -32,8 +32,6 @@ TARGETS = {
 }
 
 
-
-
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (0-100), interpolating between the sorted values."""
     ordered = sorted(values)
@@ -248,11 +246,23 @@ def session_lines(figures: dict, n: int) -> list[Line]:
         )
     lines.append(
         Line(
-            f"{s} idle sessions, CPU together",
+            f"{s} idle sessions (headless), CPU together",
             n,
             *with_target("sessions_idle", together["idle_core_pct"], f"{together['idle_core_pct']:.1f}% of one core"),
         )
     )
+    terminals = figures.get("terminals")
+    if terminals:
+        pct = terminals["idle_core_pct"]
+        lines.append(
+            Line(
+                f"{terminals['sessions']} idle sessions in tmux (the installed command), CPU together",
+                n,
+                *with_target(
+                    "sessions_idle", pct, f"{pct:.1f}% of one core (RSS median {terminals['rss_mb_median']:.0f} MB)"
+                ),
+            )
+        )
     lines.append(
         Line(
             f"{s} sessions, RSS each",

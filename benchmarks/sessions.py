@@ -11,8 +11,13 @@ process, driven headless), while command-line processes count views with
 - memory per session under 60 MB.
 
 The sessions start together and wait on files in a shared folder: ``idle``
-(measure their own CPU while nothing happens), ``active`` (search, page and
-open reports in a loop) and ``stop``.
+(sleep while nothing happens), ``active`` (search, page and open reports in a
+loop) and ``stop``. Idle CPU is read by this process from ``/proc`` (each
+thread's ``schedstat``), so that measuring it wakes no session: on this machine
+one wake after a 20 s sleep costs 8 to 40 ms of CPU, as much as the idle
+session spends in all. Idle is also measured for N sessions of the installed
+command in tmux: a terminal's driver reads keys on a thread of its own, which
+headless sessions do not have.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import asyncio
 import json
 import os
 import random
-import resource
+import shlex
 import shutil
 import subprocess
 import sys
@@ -48,9 +53,23 @@ CLI_VIEWS_EACH = 20
 IMPORTED = 50_000
 
 
-def cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU seconds all threads of these processes have used, read from /proc (which wakes none of them)."""
+    total = 0
+    for pid in pids:
+        for stat in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+            try:
+                total += int(stat.read_text().split()[0])
+            except (OSError, IndexError, ValueError):  # a thread that has just ended
+                continue
+    return total / 1e9
+
+
+def measure_idle(pids: list[int], seconds: float) -> float:
+    """Percent of one core the processes used together over ``seconds``, measured from outside."""
+    cpu, wall = cpu_seconds(pids), monotonic()
+    sleep(seconds)
+    return 100 * (cpu_seconds(pids) - cpu) / (monotonic() - wall)
 
 
 async def wait_for_file(path: Path) -> None:
@@ -74,13 +93,9 @@ async def child_session(args) -> dict:
         screen, table = await browse_loaded(pilot)
         (sync / f"ready-{os.getpid()}").touch()
         await wait_for_file(sync / "idle")
-        cpu, wall = cpu_seconds(), monotonic()
         # One sleep to the end of the idle time (the file says when), so that nothing of the
-        # benchmark's own wakes up meanwhile: on this machine a thread waking costs 0.03 to
-        # 0.5 ms of CPU, and a look for a file twice a second in each of 50 sessions would
-        # count as several percent of a core.
+        # benchmark's own wakes up meanwhile; the parent reads the CPU used from /proc.
         await asyncio.sleep(max(0.0, float((sync / "idle").read_text()) - time()))
-        idle = {"cpu_s": cpu_seconds() - cpu, "wall_s": monotonic() - wall}
         await wait_for_file(sync / "active")
         search = screen.query_one("#search", Input)
         stop = sync / "stop"
@@ -119,7 +134,6 @@ async def child_session(args) -> dict:
         hwm = proc_status_mb("VmHWM")
     app.views.close()
     return {
-        "idle": idle,
         "search_s": search_s,
         "page_s": page_s,
         "opened": opened,
@@ -165,7 +179,9 @@ def run_sessions(db: Path, sessions: int, workdir: Path, writers: bool, think: f
     ready = sync / "idle.tmp"
     ready.write_text(str(time() + IDLE_SECONDS))
     ready.rename(sync / "idle")  # whole when seen
-    sleep(IDLE_SECONDS + 1.0)
+    sleep(1.5)  # each session has seen the file (it looks every 0.5 s) and gone to sleep
+    idle_pct = measure_idle([child.pid for child in children], IDLE_SECONDS - 2.0)
+    sleep(1.5)
     (sync / "active").touch()
     cli = shutil.which("tui-archive", path=str(Path(sys.executable).parent)) or "tui-archive"
     counters: list[subprocess.Popen] = []
@@ -202,8 +218,6 @@ def run_sessions(db: Path, sessions: int, workdir: Path, writers: bool, think: f
     opened = sum(result["opened"] for result in results)
     asked = opened + (CLI_COUNTERS * CLI_VIEWS_EACH if writers else 0)
     counted = total_views(db) - views_before
-    idle_cpu = sum(result["idle"]["cpu_s"] for result in results)
-    idle_wall = max((result["idle"]["wall_s"] for result in results), default=float("nan"))
     shutil.rmtree(sync, ignore_errors=True)
     return {
         "sessions": sessions,
@@ -214,7 +228,7 @@ def run_sessions(db: Path, sessions: int, workdir: Path, writers: bool, think: f
         "errors": errors[:5],
         "error_count": len(errors),
         "failures": [result["failure"] for result in results if result["failure"]],
-        "idle_core_pct": 100 * idle_cpu / idle_wall if idle_wall else float("nan"),
+        "idle_core_pct": idle_pct,
         "search_p95_s": p95([s for result in results for s in result["search_s"]]),
         "page_p95_s": p95([s for result in results for s in result["page_s"]]),
         "searches": sum(len(result["search_s"]) for result in results),
@@ -232,8 +246,43 @@ def bench_sessions(db: Path, sessions: int, workdir: Path) -> dict:
         alone = run_sessions(copy, 1, workdir, writers=False, think=1.0)  # more samples; latency is its own
         log(f"  sessions: {sessions} at once, with {CLI_COUNTERS} view counters and an import of {IMPORTED:,}")
         together = run_sessions(copy, sessions, workdir, writers=True)
+        log(f"  sessions: {sessions} idle in tmux")
+        terminals = idle_in_terminals(copy, sessions)
     finally:
         copy.unlink(missing_ok=True)
         for suffix in ("-wal", "-shm"):
             Path(str(copy) + suffix).unlink(missing_ok=True)
-    return {"alone": alone, "together": together}
+    return {"alone": alone, "together": together, "terminals": terminals}
+
+
+def idle_in_terminals(db: Path, sessions: int) -> dict:
+    """``sessions`` of the installed command, each in a window of one tmux server (DISPLAY unset), idle."""
+    cli = shutil.which("tui-archive", path=str(Path(sys.executable).parent)) or "tui-archive"
+    socket = f"bench-idle-{os.getpid()}"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "TMUX")}
+    command = f"env -u DISPLAY {shlex.quote(cli)} --db {shlex.quote(str(db))}"
+
+    def tmux(*args: str) -> str:
+        return subprocess.run(
+            ["tmux", "-L", socket, "-f", "/dev/null", *args], env=env, capture_output=True, text=True
+        ).stdout
+
+    tmux("new-session", "-d", "-x", "120", "-y", "32", command)
+    for _ in range(sessions - 1):
+        tmux("new-window", "-d", command)
+    try:
+        started = monotonic()
+        while sum("row 1 of" in tmux("capture-pane", "-p", "-t", f":{i}") for i in range(sessions)) < sessions:
+            if monotonic() - started > 300:
+                raise TimeoutError(f"{sessions} sessions in tmux: not all showed their list in 300 s")
+            sleep(1.0)
+        log(f"    {sessions} sessions in tmux loaded in {monotonic() - started:.1f} s")
+        sleep(SETTLE_SECONDS)
+        pids = [int(pid) for pid in tmux("list-panes", "-a", "-F", "#{pane_pid}").split()]
+        pids += [int(child) for pid in pids for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        pct = measure_idle(pids, IDLE_SECONDS)
+        apps = [pid for pid in pids if Path(f"/proc/{pid}/comm").read_text().strip() == "tui-archive"]
+        rss = sorted(proc_status_mb("VmRSS", pid) for pid in apps)
+    finally:
+        tmux("kill-server")
+    return {"sessions": sessions, "idle_core_pct": pct, "rss_mb_median": rss[len(rss) // 2] if rss else float("nan")}

@@ -427,6 +427,13 @@ class Terminal:
                 raise AssertionError(f"timed out waiting for {what}; the screen:\n{self.screen()}")
             time.sleep(0.1)
 
+    def app_pid(self) -> int:
+        """The process of the command (the window runs it from ``sh -c``)."""
+        shell = self.tmux("display-message", "-p", "#{pane_pid}").strip()
+        children = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()
+        assert len(children) == 1, f"the window's shell runs {children}"
+        return int(children[0])
+
     def keys(self, *keys: str) -> None:
         self.tmux("send-keys", *keys)
 

@@ -134,3 +134,121 @@ def test_while_the_archive_keeps_changing_the_watcher_looks_less_often(store: St
     finally:
         writer.close()
         watcher.close()
+
+
+def _counting_looks(watcher: Watcher) -> list[bool]:
+    looks: list[bool] = []
+    poll = watcher.poll
+
+    def counted() -> bool:
+        looks.append(poll())
+        return looks[-1]
+
+    watcher.poll = counted  # type: ignore[method-assign]
+    return looks
+
+
+def test_a_change_is_heard_as_soon_as_the_archive_is_written(store: Store, archive_path: Path):
+    """Not at the next look: with looks a minute apart, another program's commit is heard at once."""
+    heard = threading.Event()
+    watcher = Watcher(store, heard.set, interval=60, safety=60)
+    watcher.start()
+    try:
+        assert watcher.ready.wait(5)
+        assert watcher.hears_writes
+        conn = sqlite3.connect(archive_path)
+        conn.execute("UPDATE reports SET views = 7 WHERE id = 'RPT-363'")
+        conn.commit()
+        conn.close()
+        assert heard.wait(2)
+    finally:
+        watcher.close()
+
+
+def test_an_idle_archive_does_not_wake_the_watcher(store: Store, archive_path: Path):
+    """Reading the archive and writing other files beside it are not changes: no look at all."""
+    store.count()
+    watcher = Watcher(store, lambda: None, interval=0.01, safety=60)
+    looks = _counting_looks(watcher)
+    watcher.start()
+    try:
+        assert watcher.ready.wait(5)
+        for n in range(20):
+            (archive_path.parent / "notes.txt").write_text(f"note {n}")
+            store.count()
+            store.get("RPT-363")
+            time.sleep(0.02)
+        assert looks == [False]  # the first look only, where looking every interval would be 40
+        with Store(archive_path, create=False) as other:
+            other.access("RPT-363")
+        deadline = time.monotonic() + 5
+        while len(looks) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert looks[1:] == [True]
+    finally:
+        watcher.close()
+
+
+def test_where_writes_are_not_reported_it_looks_every_interval(store: Store, archive_path: Path, monkeypatch):
+    """No inotify (another system, or this user's inotify instances all taken): changes are still heard."""
+
+    def no_more_instances(*args, **kwargs):
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr("inotify_simple.INotify", no_more_instances)
+    for watcher in (Watcher(store, lambda: None, interval=0.02), Watcher(store, lambda: None, writes=False)):
+        heard = threading.Event()
+        watcher.listener = heard.set
+        watcher.interval = 0.02
+        watcher.start()
+        try:
+            assert watcher.ready.wait(5)
+            assert not watcher.hears_writes
+            import_elsewhere(archive_path, NEW[:1])
+            assert heard.wait(5)
+        finally:
+            watcher.close()
+
+
+def test_closing_a_watcher_at_once_ends_its_thread(store: Store):
+    """However long its looks are apart (the app closes it as it quits)."""
+    for writes in (True, False):
+        watcher = Watcher(store, lambda: None, interval=60, safety=60, writes=writes)
+        watcher.start()
+        started = time.monotonic()
+        watcher.close()
+        assert time.monotonic() - started < 2
+
+
+def test_a_change_no_write_report_announced_turns_the_watcher_to_looking_every_interval(
+    store: Store, archive_path: Path, monkeypatch
+):
+    """Where the reports miss this archive's writers (a network filesystem, a container's volume),
+    the look every ``safety`` seconds finds the change, and from then on it looks every ``interval``."""
+
+    def reports_nothing(self, timeout: float) -> bool:
+        time.sleep(min(timeout, 0.02))
+        return False
+
+    monkeypatch.setattr("tui_archive.core.watch.Writes.wait", reports_nothing)
+    heard: list[float] = []
+    watcher = Watcher(store, lambda: heard.append(time.monotonic()), interval=0.05, safety=0.5)
+    watcher.start()
+    try:
+        assert watcher.ready.wait(5)
+        assert watcher.hears_writes
+        with Store(archive_path, create=False) as other:
+            other.access("RPT-363")
+            deadline = time.monotonic() + 5
+            while not heard and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert len(heard) == 1  # found by the safety look
+            assert not watcher.hears_writes
+            time.sleep(0.3)  # looks are now 0.1 s apart (the interval, doubled after a change)
+            changed = time.monotonic()
+            other.access("RPT-363")
+            while len(heard) < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+        assert len(heard) == 2 and heard[1] - changed < 0.4  # not another safety interval (0.5 s)
+    finally:
+        watcher.close()

@@ -13,6 +13,7 @@ from textual.actions import ActionParseResult
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.driver import Driver
 from textual.events import DeliveryComplete, DeliveryFailed
 from textual.screen import Screen
 from textual.theme import Theme
@@ -67,7 +68,9 @@ class ArchiveApp(OneKeyAtATime):
         *,
         watch: float | None = WATCH_INTERVAL,
     ) -> None:
-        """``watch``: seconds between looks for changes other sessions and programs make (None: never look)."""
+        """``watch``: noticing changes other sessions and programs make, as soon as the archive's files
+        are written, else with this many seconds between looks (None: never look; see
+        :class:`~tui_archive.core.watch.Watcher`)."""
         super().__init__()
         self.store = store
         self.note = note
@@ -221,6 +224,16 @@ class ArchiveApp(OneKeyAtATime):
             return
         if isinstance(error, Exception):
             self._handle_exception(error)
+
+    def get_driver_class(self) -> type[Driver]:
+        """In a terminal on Linux or macOS, Textual's driver with an input thread that sleeps while
+        no key comes (see :mod:`.driver`); any other driver (a browser's, Windows') as Textual picks it."""
+        driver = super().get_driver_class()
+        if driver.__module__ == "textual.drivers.linux_driver" and driver.__name__ == "LinuxDriver":
+            from .driver import QuietLinuxDriver
+
+            return QuietLinuxDriver
+        return driver
 
     def deliver_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None
