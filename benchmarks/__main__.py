@@ -190,6 +190,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def compile_package() -> None:
+    """The package's bytecode, as ``pip install`` writes it: every launch and ``tui-archive show``
+    is timed as installed. From a checkout with PYTHONDONTWRITEBYTECODE set, each would compile
+    the source again: ``show`` took 0.24 s of CPU that way, 0.14 s installed."""
+    import compileall
+
+    import tui_archive
+
+    compileall.compile_dir(str(Path(tui_archive.__file__).parent), quiet=1)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     if args.child:
@@ -205,6 +216,7 @@ def main(argv: list[str] | None = None) -> None:
         print_notes()
         return
     args.workdir.mkdir(parents=True, exist_ok=True)
+    compile_package()
     started = perf_counter()
     for n in args.sizes:
         figures = bench_size(n, args)
