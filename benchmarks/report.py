@@ -251,6 +251,16 @@ def session_lines(figures: dict, n: int) -> list[Line]:
             *with_target("sessions_idle", together["idle_core_pct"], f"{together['idle_core_pct']:.1f}% of one core"),
         )
     )
+    active = together.get("active_cpu_s")
+    if active:
+        lines.append(
+            Line(
+                f"{s} sessions: CPU in the active minute (2 cores give {2 * active['seconds']:.0f} s)",
+                n,
+                f"sessions {active['sessions']:.1f} s, `show` processes and the import "
+                f"{active['show_and_import']:.1f} s",
+            )
+        )
     terminals = figures.get("terminals")
     if terminals:
         pct = terminals["idle_core_pct"]
