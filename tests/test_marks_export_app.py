@@ -125,18 +125,13 @@ async def test_a_name_that_exists_keeps_the_dialog_open_and_offers_a_free_one(st
         ).read_text() == "mine too"
 
 
-async def test_the_message_names_the_full_path_of_a_file_named_without_a_folder(
-    store: Store, tmp_path: Path, monkeypatch
-):
-    tmp_path = tmp_path / "out"  # (the archive is in the test's folder too)
-    tmp_path.mkdir()
-    monkeypatch.chdir(tmp_path)
+async def test_the_message_names_the_full_path_of_a_file_named_without_a_folder(store: Store, out_dir: Path):
     app = ArchiveApp(store)
     async with app.run_test(size=(120, 32)) as pilot:
         await settle(pilot)
         await export_from_app(app, pilot, "plain.md", ("md",))
-        assert (tmp_path / "plain.md").read_text(encoding="utf-8").startswith("| ID | Title")
-        assert f"Exported 4 reports to {tmp_path / 'plain.md'}" in notifications(app)
+        assert (out_dir / "plain.md").read_text(encoding="utf-8").startswith("| ID | Title")
+        assert f"Exported 4 reports to {out_dir / 'plain.md'}" in notifications(app)
 
 
 @pytest.mark.parametrize("where", ["a-folder", "no-such-folder/x.csv", ""])
@@ -155,11 +150,8 @@ async def test_a_name_that_cannot_be_written_keeps_the_dialog_open(store: Store,
 
 
 @pytest.mark.parametrize("open_the_list", [False, True])
-async def test_enter_on_the_format_list_exports(store: Store, tmp_path: Path, monkeypatch, open_the_list: bool):
+async def test_enter_on_the_format_list_exports(store: Store, out_dir: Path, open_the_list: bool):
     """Enter on the format exports, as the Export button does; in its open list, Enter chooses and exports."""
-    tmp_path = tmp_path / "out"  # (the archive is in the test's folder too)
-    tmp_path.mkdir()
-    monkeypatch.chdir(tmp_path)
     app = ArchiveApp(store)
     async with app.run_test(size=(120, 32)) as pilot:
         await settle(pilot)
@@ -174,16 +166,13 @@ async def test_enter_on_the_format_list_exports(store: Store, tmp_path: Path, mo
         await settle(pilot)
         assert not isinstance(app.screen, ExportScreen)
         name = "reports.json" if open_the_list else "reports.csv"
-        assert [p.name for p in tmp_path.iterdir()] == [name]
+        assert [p.name for p in out_dir.iterdir()] == [name]
         if open_the_list:
-            assert [report["id"] for report in json.loads((tmp_path / name).read_text(encoding="utf-8"))] == SEED_IDS
-        assert f"Exported 4 reports to {tmp_path / name}" in notifications(app)
+            assert [report["id"] for report in json.loads((out_dir / name).read_text(encoding="utf-8"))] == SEED_IDS
+        assert f"Exported 4 reports to {out_dir / name}" in notifications(app)
 
 
-async def test_nothing_to_export_writes_no_file_and_says_why(store: Store, tmp_path: Path, monkeypatch):
-    tmp_path = tmp_path / "out"  # (the archive is in the test's folder too)
-    tmp_path.mkdir()
-    monkeypatch.chdir(tmp_path)
+async def test_nothing_to_export_writes_no_file_and_says_why(store: Store, out_dir: Path):
     app = ArchiveApp(store)
     async with app.run_test(size=(120, 32)) as pilot:
         await settle(pilot)
@@ -203,16 +192,13 @@ async def test_nothing_to_export_writes_no_file_and_says_why(store: Store, tmp_p
             conn.execute("DELETE FROM reports")
         await pilot.press("enter")
         await settle(pilot)
-        assert list(tmp_path.iterdir()) == []
+        assert list(out_dir.iterdir()) == []
         assert any(n.startswith("Nothing exported: no reports to export") for n in notifications(app))
 
 
 async def test_marks_are_copied_and_exported_in_the_listings_order_not_by_id(
-    store: Store, tmp_path: Path, monkeypatch, clipboard: list[str]
+    store: Store, out_dir: Path, clipboard: list[str]
 ):
-    tmp_path = tmp_path / "out"  # (the archive is in the test's folder too)
-    tmp_path.mkdir()
-    monkeypatch.chdir(tmp_path)
     app = ArchiveApp(store)
     async with app.run_test(size=(120, 32)) as pilot:
         await settle(pilot)
@@ -225,7 +211,7 @@ async def test_marks_are_copied_and_exported_in_the_listings_order_not_by_id(
         await settle(pilot)
         assert clipboard[-1] == "RPT-1279\nRPT-1045\nRPT-280"  # by ID it would be 1045, 1279, 280
         await export_from_app(app, pilot, "by-title.csv")
-        rows = list(csv.DictReader((tmp_path / "by-title.csv").open(encoding="utf-8")))
+        rows = list(csv.DictReader((out_dir / "by-title.csv").open(encoding="utf-8")))
         assert [row["id"] for row in rows] == ["RPT-1279", "RPT-1045", "RPT-280"]
         # Another sort and a search: the listing's order first, then a mark it does not list.
         await pilot.press("S")  # titles Z to A
@@ -236,7 +222,7 @@ async def test_marks_are_copied_and_exported_in_the_listings_order_not_by_id(
         await settle(pilot)
         assert clipboard[-1] == "RPT-1045\nRPT-1279\nRPT-280"
         await export_from_app(app, pilot, "searched.json", ("json",))
-        data = json.loads((tmp_path / "searched.json").read_text(encoding="utf-8"))
+        data = json.loads((out_dir / "searched.json").read_text(encoding="utf-8"))
         assert [report["id"] for report in data] == ["RPT-1045", "RPT-1279", "RPT-280"]
 
 
@@ -302,6 +288,15 @@ TRAPPED = [
     {"id": "A-2", "title": "plain too", "date": "2024-01-01"},
 ]
 CONTROL = [chr(c) for c in range(0x20)] + [chr(c) for c in range(0x7F, 0xA0)] + ["\u2028", "\u2029", "\u202e"]
+
+
+@pytest.fixture
+def out_dir(tmp_path: Path, monkeypatch) -> Path:
+    """An empty folder of the test's own, made the current directory (the archive is in ``tmp_path``)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    return out
 
 
 @pytest.fixture
