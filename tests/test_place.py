@@ -65,3 +65,48 @@ def test_opening_on_a_kept_report_reads_the_page_that_holds_it(place_store, tmp_
     assert opening.rows[34].id == rows[1234].id
     missing = ListingSource(place_store, Listing(text="tin")).opening(100, keep="R-000001")  # nickel, silver
     assert (missing.start, missing.cursor) == (0, 0)
+
+
+def _foreign_rows() -> list[dict]:
+    """Rows another program wrote: every column of any type or NULL, equal keys, IDs of every shape."""
+    values = [None, "", "alpha", "Alpha", "beta", 7, 7.5, -3, b"\x00blob", "zeta", "alpha"]
+    ids = ["RPT-2", "RPT-10", "RPT-10a", "rpt-3", "X", "X9", "", "007", 42, 3.5, b"\x01id", "RPT-02"]
+    rows = []
+    for i in range(60):
+        rows.append(
+            {
+                "id": ids[i % len(ids)] if i < len(ids) else f"F-{i % 9}-{i}",
+                "title": values[i % len(values)],
+                "category": values[(i * 3) % len(values)],
+                "date": values[(i * 5) % len(values)] if i % 4 else "2024-01-0" + str(i % 9),
+                "views": values[(i * 7) % len(values)] if i % 3 else i,
+            }
+        )
+    return rows
+
+
+@pytest.mark.parametrize("sort", list(SORTS))
+@pytest.mark.parametrize("reverse", [False, True])
+def test_the_place_of_every_row_another_program_wrote_is_its_row_in_the_listing(tmp_path: Path, sort, reverse):
+    """Counted in parts along the sort's index: NULLs, equal keys, numbers, BLOBs and IDs of any
+    shape in any column still give each report the row the listing shows it on (an ID stored as
+    a number is found by the text it is shown as)."""
+    from tui_archive.core.store import Store
+
+    from .helpers import write_foreign_archive
+
+    store = Store(write_foreign_archive(tmp_path / "foreign.db", _foreign_rows()), create=False)
+    try:
+        listing = Listing(sort=sort, reverse=reverse)
+        rows = store.window(listing, 0, store.count(listing))
+        assert len(rows) == 60
+        with store.session() as session:
+            placed = 0
+            for row, report in enumerate(rows):
+                if report.id_problem:  # a blank or binary ID: nothing to find it by
+                    continue
+                assert session.position(listing, report.id) == row, report.id
+                placed += 1
+            assert placed == 58  # all but the blank ID and the BLOB; 42 and 3.5, stored as numbers, too
+    finally:
+        store.close()

@@ -283,6 +283,20 @@ _VOCAB = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.reports_fts_terms USING fts5vo
 schema: nothing is written to the archive, which may be read-only."""
 
 
+def _as_stored(report_id: object) -> list[object]:
+    """The values an ID shown as ``report_id`` may be stored as: another program may have written
+    a number (shown as "42", stored as 42)."""
+    values = [report_id]
+    if isinstance(report_id, str):
+        for number in (int, float):
+            try:
+                values.append(number(report_id))
+                break
+            except ValueError:
+                continue
+    return values
+
+
 class Reader:
     """Reads listings on one connection; :meth:`interrupt` stops a read from any thread.
 
@@ -391,27 +405,39 @@ class Reader:
             ranked = self._all(*self._ranked(listing, columns="reports.id"))
             return next((i for i, row in enumerate(ranked) if row[0] == report_id), None)
         expression, _ = SORTS[sort]
-        found = self._all(f"SELECT {expression} AS key {from_where} AND reports.id = ?", [*params, report_id])
+        stored = _as_stored(report_id)
+        found = self._all(
+            f"SELECT {expression} AS key, reports.id {from_where} AND reports.id IN ({', '.join('?' * len(stored))})",
+            [*params, *stored],
+        )
         if len(found) != 1:
             return None
-        key = found[0][0]
+        key, report_id = found[0][0], found[0][1]  # the ID as stored (42, not "42")
         descending = listing.descending
         before = ">" if descending else "<"
+        # The rows before it, as parts that do not overlap, each one range of the sort's index:
+        # counted as one OR (or one row value), SQLite scanned the whole index (at a million
+        # reports, 0.1 to 0.34 s for a date or title, 0.85 s for an ID; as parts, a few to 0.1 s).
+        parts: list[tuple[str, list[Any]]]
         if sort == "id":
-            keys = self._all(f"SELECT {', '.join(NATURAL_ID)} FROM reports WHERE id = ?", [report_id])[0]
-            condition = f"({', '.join(NATURAL_ID)}, reports.id) {before} (?, ?, ?)"
-            extra = [keys[0], keys[1], report_id]
-        elif key is None:  # NULLs sort first ascending, last descending
-            if descending:
-                condition = f"({expression} IS NOT NULL OR reports.id {before} ?)"
-            else:
-                condition = f"({expression} IS NULL AND reports.id {before} ?)"
-            extra = [report_id]
+            exprs: list[str] = list(NATURAL_ID)
+            keys = list(self._all(f"SELECT {', '.join(NATURAL_ID)} FROM reports WHERE id = ?", [report_id])[0])
         else:
-            nulls = "" if descending else f"{expression} IS NULL OR "
-            condition = f"({nulls}{expression} {before} ? OR ({expression} = ? AND reports.id {before} ?))"
-            extra = [key, key, report_id]
-        return int(self._all(f"SELECT count(*) {from_where} AND {condition}", [*params, *extra])[0][0])
+            exprs, keys = [expression], [key]
+        if keys[0] is None:  # NULLs sort first ascending, last descending
+            parts = [(f"{exprs[0]} IS NULL AND reports.id {before} ?", [report_id])]
+            if descending:
+                parts.append((f"{exprs[0]} IS NOT NULL", []))
+        else:
+            values = [*keys, report_id]
+            parts = []  # equal in the keys before this one, before it in this one
+            for i, expr in enumerate([*exprs, "reports.id"]):
+                same = "".join(f"{earlier} = ? AND " for earlier in exprs[:i])
+                parts.append((f"{same}{expr} {before} ?", values[: i + 1]))
+            if not descending:
+                parts.append((f"{exprs[0]} IS NULL", []))
+        sql = " + ".join(f"(SELECT count(*) {from_where} AND {condition})" for condition, _ in parts)
+        return int(self._all(f"SELECT {sql}", [value for _, extra in parts for value in (*params, *extra)])[0][0])
 
     def resolved(self, listing: Listing) -> Listing:
         """The listing with what ``related:ID`` stands for read from the archive (once per reader)."""
