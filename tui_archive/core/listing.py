@@ -31,7 +31,7 @@ from .errors import Interrupted
 from .model import Category, Report, brief_columns, full_columns
 from .query import Query, parse_query
 from .related import Related, read_related
-from .schema import NATURAL_ID_NUMBER, NATURAL_ID_PREFIX
+from .schema import NATURAL_ID_NUMBER, NATURAL_ID_PREFIX, indexed_total
 
 # Each sort key: the ORDER BY expression, and whether it reads best descending.
 SORTS: dict[str, tuple[str, bool]] = {
@@ -215,31 +215,6 @@ class CachingConnection(sqlite3.Connection):
             self._answers.clear()
         self._answers[key] = answer
         return answer
-
-
-def indexed_total(conn: sqlite3.Connection) -> int | None:
-    """How many reports the full-text index holds, which the triggers keep equal to the reports
-    (opening checks it and repairs or refuses an index out of step); None without an index to ask.
-
-    FTS5 keeps that number in its "averages" record (row 1 of ``reports_fts_data``, an SQLite
-    varint first): reading it takes microseconds where ``count(*)`` reads a whole index, 0.1 s
-    at a million reports, again each time another session has counted a view.
-    """
-    try:
-        row = conn.execute("SELECT block FROM reports_fts_data WHERE id = 1").fetchone()
-    except sqlite3.Error:
-        return None
-    block = row[0] if row is not None else None
-    if not isinstance(block, bytes) or not block:
-        return None
-    value = 0
-    for i, byte in enumerate(block[:9]):
-        if i == 8:
-            return (value << 8) | byte
-        value = (value << 7) | (byte & 0x7F)
-        if byte < 0x80:
-            return value
-    return None
 
 
 def index_state(conn: sqlite3.Connection) -> bytes | None:
