@@ -2,9 +2,9 @@
 
 Textual's Linux driver reads the terminal on a thread that wakes ten times a
 second whether or not a key has come, to tell a lone escape from the start of
-an escape sequence. Fifty idle sessions on a shared server woke 500 times a
-second between them (5.7 ms of CPU a second each, 28% of a core in all, on the
-machine in the README). This driver's thread wakes on that beat only for
+an escape sequence. An idle session at 1M used 5.7 ms of CPU a second that way,
+and fifty idle sessions in tmux 18.7% of a core between them (on the machine in
+the README; 0.0% with this driver). This driver's thread wakes on that beat only for
 ``ESCDELAY`` after a key (then the escape has been told apart), and otherwise
 sleeps until a key comes or the app stops reading.
 """
