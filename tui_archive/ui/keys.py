@@ -48,6 +48,25 @@ class HoldsKeys(Protocol):
     def when_ready(self, callback: Callable[[], None]) -> None: ...
 
 
+class WaitingKeys:
+    """What a :class:`HoldsKeys` widget owes the keys it holds: their callbacks, called in order
+    once it lets them go (at once for a key that comes while it holds nothing)."""
+
+    def __init__(self) -> None:
+        self._callbacks: list[Callable[[], None]] = []
+
+    def hold(self, callback: Callable[[], None], holding: bool) -> None:
+        if holding:
+            self._callbacks.append(callback)
+        else:
+            callback()
+
+    def let_go(self) -> None:
+        callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            callback()
+
+
 class OneKeyAtATime(App[None]):
     """An App that handles typed keys and pastes strictly one after another."""
 

@@ -24,6 +24,7 @@ from ...core.listing import Listing
 from ...core.model import Report
 from ...core.safe import clean
 from ...core.source import Counts, ListingSource, Opening
+from ..keys import WaitingKeys
 from ..workers import run_blocking
 from .pages import PAGE_SIZE, Pages
 
@@ -95,7 +96,7 @@ class PagedListing(ScrollView, can_focus=True):
         self._kept: object = None
         """The ID of the report to highlight in the listing loading, if it holds it."""
         self._after_rows: list[Callable[[], None]] = []
-        self._when_ready: list[Callable[[], None]] = []
+        self._waiting_keys = WaitingKeys()
         self._given_up: ListingSource | None = None
         """A listing whose rows will not come (reading it failed)."""
         """Keys pressed while a new listing loads, to act on its rows once they are shown."""
@@ -146,10 +147,7 @@ class PagedListing(ScrollView, can_focus=True):
 
     def when_ready(self, callback: Callable[[], None]) -> None:
         """Call back once the actions waiting for rows have been done (or dropped)."""
-        if self._after_rows:
-            self._when_ready.append(callback)
-        else:
-            callback()
+        self._waiting_keys.hold(callback, bool(self._after_rows))
 
     def forget_waiting(self) -> None:
         """Drop the keys waiting for rows that will not come (the listing could not be read).
@@ -165,9 +163,7 @@ class PagedListing(ScrollView, can_focus=True):
         waiting, self._after_rows = self._after_rows, []
         for action in waiting:
             action()
-        ready, self._when_ready = self._when_ready, []
-        for callback in ready:
-            callback()
+        self._waiting_keys.let_go()
 
     def _load(self, source: ListingSource, keep: object = None) -> None:
         """First page first, so rows show at once; then the count; then the categories, if wanted."""

@@ -14,6 +14,7 @@ from textual.widgets import Input, Select
 
 from ...core.listing import RELEVANCE, SORT_LABELS, Listing
 from ...core.source import Counts
+from ..keys import WaitingKeys
 from ..text import label
 from .search_input import SearchInput
 
@@ -62,7 +63,7 @@ class Toolbar(Horizontal):
         """``c`` was pressed before the categories were counted: open the control once they are."""
         self._uncounted = False
         """The category control holds no counts (they are counted only when wanted)."""
-        self._ready: list[Callable[[], None]] = []
+        self._waiting_keys = WaitingKeys()
         self._sorts: list[str] | None = None
         """The sorts the sort control offers now (it is filled again only when they change)."""
         self._labels: dict[str, str] = {}
@@ -98,10 +99,7 @@ class Toolbar(Horizontal):
         return self._open_when_counted
 
     def when_ready(self, callback: Callable[[], None]) -> None:
-        if self._open_when_counted:
-            self._ready.append(callback)
-        else:
-            callback()
+        self._waiting_keys.hold(callback, self._open_when_counted)
 
     def give_up_opening(self) -> None:
         """The categories will not come (reading failed): let the keys waiting for them go."""
@@ -109,9 +107,7 @@ class Toolbar(Horizontal):
         self._let_keys_go()
 
     def _let_keys_go(self) -> None:
-        ready, self._ready = self._ready, []
-        for callback in ready:
-            callback()
+        self._waiting_keys.let_go()
 
     @property
     def categories_wanted(self) -> bool:
