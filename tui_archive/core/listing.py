@@ -31,7 +31,7 @@ from .errors import Interrupted
 from .model import Category, Report, brief_columns, full_columns
 from .query import Query, parse_query
 from .related import Related, read_related
-from .schema import NATURAL_ID_NUMBER, NATURAL_ID_PREFIX, indexed_total
+from .schema import NATURAL_ID_NUMBER, NATURAL_ID_PREFIX, index_state, indexed_total
 
 # Each sort key: the ORDER BY expression, and whether it reads best descending.
 SORTS: dict[str, tuple[str, bool]] = {
@@ -215,17 +215,6 @@ class CachingConnection(sqlite3.Connection):
             self._answers.clear()
         self._answers[key] = answer
         return answer
-
-
-def index_state(conn: sqlite3.Connection) -> bytes | None:
-    """The full-text index's structure record (row 10 of ``reports_fts_data``), which FTS5 writes
-    again whenever the index changes (each write adds a segment to it) and not when only columns
-    outside the index do (a view counted); None without an index to ask."""
-    try:
-        row = conn.execute("SELECT block FROM reports_fts_data WHERE id = 10").fetchone()
-    except sqlite3.Error:
-        return None
-    return row[0] if row is not None and isinstance(row[0], bytes) else None
 
 
 class _Completions:

@@ -181,6 +181,17 @@ def _normal(sql: str | None) -> str:
     return " ".join((sql or "").replace(";", " ").split()).lower()
 
 
+def fts_record(conn: sqlite3.Connection, rowid: int) -> bytes | None:
+    """One of FTS5's own records in ``reports_fts_data`` (1: averages, 10: structure); None
+    without an index to ask, or with no such record."""
+    try:
+        row = conn.execute("SELECT block FROM reports_fts_data WHERE id = ?", [rowid]).fetchone()
+    except sqlite3.Error:
+        return None
+    block = row[0] if row is not None else None
+    return block if isinstance(block, bytes) and block else None
+
+
 def indexed_total(conn: sqlite3.Connection) -> int | None:
     """How many reports the full-text index holds, which the triggers keep equal to the reports
     (opening checks it and repairs or refuses an index out of step); None without an index to ask.
@@ -189,12 +200,8 @@ def indexed_total(conn: sqlite3.Connection) -> int | None:
     varint first): reading it takes microseconds where ``count(*)`` reads a whole index, 0.1 s
     at a million reports, again each time another session has counted a view.
     """
-    try:
-        row = conn.execute("SELECT block FROM reports_fts_data WHERE id = 1").fetchone()
-    except sqlite3.Error:
-        return None
-    block = row[0] if row is not None else None
-    if not isinstance(block, bytes) or not block:
+    block = fts_record(conn, 1)
+    if block is None:
         return None
     value = 0
     for i, byte in enumerate(block[:9]):
@@ -204,6 +211,13 @@ def indexed_total(conn: sqlite3.Connection) -> int | None:
         if byte < 0x80:
             return value
     return None
+
+
+def index_state(conn: sqlite3.Connection) -> bytes | None:
+    """The full-text index's structure record (row 10 of ``reports_fts_data``), which FTS5 writes
+    again whenever the index changes (each write adds a segment to it) and not when only columns
+    outside the index do (a view counted); None without an index to ask."""
+    return fts_record(conn, 10)
 
 
 def check(conn: sqlite3.Connection) -> Findings:
