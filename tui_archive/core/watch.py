@@ -213,9 +213,9 @@ class Watcher:
             if self._stopping.wait(REPORTS_AFTER):
                 return
             writes = self._writes = Writes.open(self._path, self._wake_r)
-        self._hearing = writes is not None
-        if self.poll():
-            self.listener()
+            self._hearing = writes is not None
+            if self.poll():
+                self.listener()
         self.ready.set()
         gap = self.interval  # after a change heard: the least wait before the next look
         unsure = False  # a write reported but its commit not seen: look again in a while regardless
