@@ -415,6 +415,46 @@ def test_importing_the_same_file_again_changes_nothing_and_an_edit_is_found(empt
         assert conn.execute("SELECT v FROM reports_fts_config WHERE k = 'hashsize'").fetchone()[0] == 1024 * 1024
 
 
+def test_new_and_existing_reports_mixed_over_several_batches(empty_store, tmp_path, monkeypatch):
+    """New reports and ones already in the archive, interleaved, some met again in a later batch of
+    the same import: each new one is added once, each known one updated keeping the fields the file
+    leaves out, and the full-text index holds exactly the words now in the reports."""
+    import tui_archive.core.importers as importers
+
+    monkeypatch.setattr(importers, "_BATCH", 3)
+    first = [{"id": f"K{i}", "title": f"known cobalt {i}", "category": "Metals", "views": i} for i in range(6)]
+    import_files(empty_store, [write(tmp_path / "first.jsonl", "".join(json.dumps(r) + "\n" for r in first))])
+    with empty_store.connection() as conn:  # one report another program wrote, its ID stored as a number
+        conn.execute("INSERT INTO reports (id, title, views) VALUES (42, 'numbered lithium', 2)")
+    second = [
+        {"id": "N1", "title": "new nickel one"},
+        {"id": "K1", "title": "known zinc changed"},
+        {"id": "N2", "title": "new nickel two", "views": 9},
+        {"id": "K2", "title": "known cobalt 2"},  # unchanged
+        {"id": "42", "title": "numbered copper", "summary": "now with words"},
+        {"id": "N1", "title": "new nickel one again", "date": "2024-05-06"},  # met again, a later batch
+        {"id": "K1", "title": "known zinc changed twice", "category": "Alloys"},
+        {"id": "N3", "title": "new nickel three"},
+    ]
+    result = import_files(
+        empty_store, [write(tmp_path / "second.jsonl", "".join(json.dumps(r) + "\n" for r in second))]
+    )
+    assert result.written == 8
+    assert empty_store.count() == 10
+    rows = {r.id: (r.title, r.category, r.date, r.views, r.summary) for r in all_reports(empty_store)}
+    assert rows["N1"] == ("new nickel one again", None, "2024-05-06", 0, None)
+    assert rows["N2"] == ("new nickel two", None, None, 9, None)
+    assert rows["K1"] == ("known zinc changed twice", "Alloys", None, 1, None)
+    assert rows["K2"] == ("known cobalt 2", "Metals", None, 2, None)
+    assert rows["42"] == ("numbered copper", None, None, 2, "now with words")
+    assert empty_store.count(Listing(text="nickel")) == 3
+    assert empty_store.count(Listing(text="cobalt")) == 5  # K0 to K5 but the changed K1
+    assert [r.id for r in empty_store.window(Listing(text="zinc twice"), 0, 10)] == ["K1"]
+    assert [r.id for r in empty_store.window(Listing(text="copper words"), 0, 10)] == ["42"]
+    assert empty_store.count(Listing(text="lithium")) == 0
+    assert not empty_store.verify_index()
+
+
 def test_the_committed_archive_is_current_and_opens_as_it_is(committed_store):
     """The sample archive in the repository is of the current schema: a fresh checkout's first run
     neither upgrades nor repairs it (and so does not change a file under version control)."""
