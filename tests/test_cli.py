@@ -252,6 +252,18 @@ def test_db_that_is_not_sqlite(not_sqlite, args):
     assert not_sqlite.read_bytes() == content
 
 
+def test_the_app_on_a_file_that_is_not_an_archive_says_so_and_starts_nothing(not_sqlite, tmp_path):
+    """The app opens its archive while its modules load; what the opening finds wrong is still
+    the one sentence and exit status 1, and the file is left as it was."""
+    content = not_sqlite.read_bytes()
+    result = run("--db", str(not_sqlite))
+    assert_clean_failure(result, "not an SQLite archive")
+    assert not_sqlite.read_bytes() == content
+    missing = tmp_path / "missing.db"
+    assert_clean_failure(run("--db", str(missing)), "no such archive")
+    assert not missing.exists()
+
+
 def test_db_that_does_not_exist(tmp_path):
     missing = tmp_path / "missing.db"
     result = run("search", "--db", str(missing))
