@@ -9,15 +9,19 @@ import pytest
 from textual.widgets import Input
 
 from tui_archive.core.store import Store
+from tui_archive.core.watch import read_fresh
 from tui_archive.ui.app import ArchiveApp
+from tui_archive.ui.screens import browse
 from tui_archive.ui.screens.report import ReportScreen
 
 from .helpers import (
     SEED_IDS,
     browse_screen,
     browse_status,
+    make_store,
     notifications,
     report_table,
+    screen_text,
     settle,
     shown_ids,
     wait_for,
@@ -202,3 +206,51 @@ async def test_related_reports_of_an_unknown_id_typed_list_nothing(archive_path:
         await wait_for_listing(pilot, "related:RPT-99999")
         assert report_table(app).row_count == 0
         assert "0 of 4 match" in browse_status(app)
+
+
+def shown_line(app: ArchiveApp, report_id: str) -> str | None:
+    """The line of the screen showing the report's row, if it is on screen."""
+    return next((line for line in screen_text(app).splitlines() if f" {report_id} " in line), None)
+
+
+async def test_rows_held_off_screen_are_read_again_once_they_come_on_screen(tmp_path: Path, monkeypatch):
+    """A change heard reads again only the rows on screen; a row held further down shows its new
+    view count as soon as it is scrolled into view, and one in a part of the list not yet read
+    comes as it stands."""
+    store = make_store(
+        tmp_path / "held.db",
+        [
+            {"id": f"R-{i:03}", "title": f"report {i}", "date": f"2024-{i % 12 + 1:02}-{i % 28 + 1:02}"}
+            for i in range(300)
+        ],
+    )
+    asked: list[int] = []
+
+    def counting_read_fresh(store, rowids, since):
+        asked.append(len(rowids))
+        return read_fresh(store, rowids, since)
+
+    monkeypatch.setattr(browse, "read_fresh", counting_read_fresh)
+    app = ArchiveApp(store, watch=WATCH)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await wait_for_listing(pilot)
+        table = report_table(app)
+        rows = store.window(table.listing, 0, 300)
+        first, below, last = rows[0].id, rows[60].id, rows[299].id
+        assert table.report_at(60) is not None  # held, though not on screen
+        assert shown_line(app, first) is not None and shown_line(app, below) is None
+        other_session(tmp_path / "held.db", first, below, below, last, last, last)
+        await wait_for(pilot, lambda: table.report_at(0).views == 1, what="the view of the row on screen")
+        await settle(pilot)
+        assert asked and max(asked) <= 32  # a screenful, not every row held
+        assert shown_line(app, first).rstrip(" ▎").endswith(" 1")
+        for _ in range(10):  # page down until row 61 is on screen
+            await pilot.press("pagedown")
+            await settle(pilot)
+            if shown_line(app, below) is not None:
+                break
+        await wait_for(pilot, lambda: (shown_line(app, below) or "").rstrip(" ▎").endswith(" 2"), what="row 61's views")
+        await pilot.press("end")
+        await wait_for(
+            pilot, lambda: (shown_line(app, last) or "").rstrip(" ▎").endswith(" 3"), what="the last row's views"
+        )

@@ -74,10 +74,11 @@ class BrowseScreen(CatchesUp, Screen[None]):
     class _Refreshed(Message, bubble=False):
         """The rows held, read again (None: the read failed, and the app's failure handler says why)."""
 
-        def __init__(self, listing: Listing, fresh: Fresh | None) -> None:
+        def __init__(self, listing: Listing, fresh: Fresh | None, asked: list[int]) -> None:
             super().__init__()
             self.listing = listing
             self.fresh = fresh
+            self.asked = asked
 
     def __init__(self, store: Store, history: History, counter: ViewCounter, note: str = "") -> None:
         super().__init__()
@@ -257,19 +258,27 @@ class BrowseScreen(CatchesUp, Screen[None]):
     @on(ArchiveChanged)
     def _archive_changed(self) -> None:
         """Read the rows on screen again, and count the reports added since the list was read."""
+        self._read_again(self.table.rows_to_read_again())
+
+    @on(ReportTable.StaleShown)
+    def _stale_shown(self) -> None:
+        """Rows held from before a change came on screen (a scroll, a page down): read them again."""
+        self._read_again(self.table.stale_on_screen())
+
+    def _read_again(self, rowids: list[int]) -> None:
         if self._refreshing:
             self._refresh_again = True
             return
         self._refreshing = True
         self._refresh_again = False
-        store, listing, rowids, since = self.store, self.listing, self.table.held_rowids(), self._newest
+        store, listing, since = self.store, self.listing, self._newest
 
         def work() -> None:
             fresh = None
             try:
                 fresh = read_fresh(store, rowids, since)
             finally:
-                self.post_message(self._Refreshed(listing, fresh))
+                self.post_message(self._Refreshed(listing, fresh, rowids))
 
         run_blocking(self, work, group="refresh")
 
@@ -280,7 +289,7 @@ class BrowseScreen(CatchesUp, Screen[None]):
         fresh = message.fresh
         if fresh is not None and message.listing is self.listing:
             highlighted = self.table.highlighted
-            changed = self.table.renew(fresh.reports)
+            changed = self.table.renew(fresh.reports, message.asked)
             now = self.table.highlighted
             if now is not None and highlighted is not None and now is not highlighted and now in changed:
                 self.query_one(DetailPane).show(now, self.table.matches)

@@ -62,6 +62,10 @@ class PagedListing(ScrollView, can_focus=True):
             self.listing = listing
             self.counts = counts
 
+    class StaleShown(Message):
+        """Rows held from before a change made elsewhere are on screen: read them again
+        (:meth:`stale_on_screen`, then :meth:`renew`)."""
+
     class _Arrived(Message, bubble=False):
         """Something read for ``source`` in a worker, to apply if it is still the one shown."""
 
@@ -98,6 +102,9 @@ class PagedListing(ScrollView, can_focus=True):
         self._after_rows: list[Callable[[], None]] = []
         self._waiting_keys = WaitingKeys()
         self._given_up: ListingSource | None = None
+        self._stale_asked = False
+        """Whether :class:`StaleShown` has been posted and no rows read again since (if that read
+        failed, the next change heard reads the rows on screen again)."""
         """A listing whose rows will not come (reading it failed)."""
         """Keys pressed while a new listing loads, to act on its rows once they are shown."""
 
@@ -213,6 +220,7 @@ class PagedListing(ScrollView, can_focus=True):
         self._shown = self.source
         self.generation += 1
         self._pages.clear()
+        self._stale_asked = False
         self._pages.put(opening.start // PAGE_SIZE, opening.rows)
         self.row_count = opening.start + len(opening.rows)
         self.counted = False
@@ -255,17 +263,43 @@ class PagedListing(ScrollView, can_focus=True):
             if top <= row < top + self._visible_rows:
                 self.refresh_line(row + 1)  # (the header is the first line)
 
-    def held_rowids(self) -> list[int]:
-        """The rows of the file the reports held come from (to read them again once the archive changes)."""
-        return self._pages.rowids() if self._shown is self.source else []
+    def rows_to_read_again(self) -> list[int]:
+        """The archive changed elsewhere: the rows of the file the reports on screen come from, to read
+        again now. The other rows held are read again once they come on screen (:class:`StaleShown`).
 
-    def renew(self, reports: list[Report]) -> list[Report]:
+        (Reading every row held, up to a few hundred, took a session at a million reports 28 ms
+        of CPU for each change heard, against 11 ms for a screenful: with fifty sessions open while
+        others count views, most of what they spent.)"""
+        if self._shown is not self.source:
+            return []
+        self._pages.mark_stale()
+        return self._rowids_on_screen()
+
+    def _rowids_on_screen(self) -> list[int]:
+        top = round(self.scroll_y)
+        on_screen = (self.report_at(row) for row in range(top, min(top + self._visible_rows, self.row_count)))
+        return [report.rowid for report in on_screen if report is not None and report.rowid is not None]
+
+    def stale_on_screen(self) -> list[int]:
+        """The rows on screen to read again (see :class:`StaleShown`)."""
+        return self._rowids_on_screen() if self._shown is self.source else []
+
+    def renew(self, reports: list[Report], asked: list[int]) -> list[Report]:
         """Show reports as they now stand (another session counted a view, an import changed one) where
-        they are held, in place: the rows do not move; return those that changed."""
-        changed = self._pages.renew({report.rowid: report for report in reports if report.rowid is not None})
+        they are held, in place: the rows do not move; return those that changed. The rows ``asked``
+        for are up to date (those missing are no longer in the archive)."""
+        changed = self._pages.renew({report.rowid: report for report in reports if report.rowid is not None}, asked)
+        self._stale_asked = False
         if changed:
             self.refresh()
         return changed
+
+    def shown_row(self, report: Report) -> None:
+        """A held row is drawn: if it is from before a change elsewhere, the screen is asked to read
+        the rows on screen again (once, until it has)."""
+        if not self._stale_asked and self._pages.is_stale(report):
+            self._stale_asked = True
+            self.post_message(self.StaleShown())
 
     def go_to(self, row: int | str | None) -> None:
         """Jump to ``row``, or to the report with that ID (None: stay), and take the focus back."""

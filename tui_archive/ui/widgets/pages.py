@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual.cache import LRUCache
 
 from ...core.model import Report
@@ -16,14 +18,25 @@ class Pages:
     def __init__(self) -> None:
         self._cache: LRUCache[int, list[Report]] = LRUCache(MAX_PAGES)
         self._pending: set[int] = set()
+        self._stale: set[int] = set()
+        """Rows (by rowid) held from before the last change made elsewhere, not read since."""
 
     def clear(self) -> None:
         self._cache.clear()
         self._pending.clear()
+        self._stale.clear()
 
     def put(self, page: int, rows: list[Report]) -> None:
         self._pending.discard(page)
         self._cache.set(page, rows)
+        self._stale.difference_update(report.rowid for report in rows)
+
+    def mark_stale(self) -> None:
+        """The archive changed elsewhere: every row held may be out of date until read again."""
+        self._stale = set(self.rowids())
+
+    def is_stale(self, report: Report) -> bool:
+        return report.rowid in self._stale
 
     def report_at(self, row: int) -> Report | None:
         """The report at ``row`` if it is held, else None."""
@@ -53,8 +66,11 @@ class Pages:
                     changed.append(page * PAGE_SIZE + index)
         return changed
 
-    def renew(self, fresh: dict[int, Report]) -> list[Report]:
-        """Hold the reports in ``fresh`` (by rowid) where they differ from those held; return the ones that did."""
+    def renew(self, fresh: dict[int, Report], asked: Iterable[int]) -> list[Report]:
+        """Hold the reports in ``fresh`` (by rowid) where they differ from those held; return the ones that did.
+
+        The rows ``asked`` for are up to date from now (those not in ``fresh`` are no longer in the archive)."""
+        self._stale.difference_update(asked)
         changed: list[Report] = []
         for page in list(self._cache.keys()):
             rows = self._cache.get(page) or []

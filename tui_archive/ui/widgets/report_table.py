@@ -249,6 +249,7 @@ class ReportTable(PagedListing):
         if report is None:
             self._want(row)
             return row_line(["…"], kit.loading, width)
+        self.shown_row(report)
         style = base
         if row % 2:
             style += kit.even
