@@ -136,6 +136,32 @@ def test_while_the_archive_keeps_changing_the_watcher_looks_less_often(store: St
         watcher.close()
 
 
+def test_a_write_during_the_pause_after_a_change_is_heard_when_the_pause_ends(store: Store, archive_path: Path):
+    """After a change, the watcher pauses before its next look; a view counted meanwhile is heard as
+    the pause ends, with no further write to announce it."""
+    heard: list[float] = []
+    watcher = Watcher(store, lambda: heard.append(time.monotonic()), interval=0.5, busiest=0.5)
+    writer = sqlite3.connect(archive_path, isolation_level=None)
+    watcher.start()
+    try:
+        assert watcher.ready.wait(5)
+        first = time.monotonic()
+        writer.execute("UPDATE reports SET views = views + 1 WHERE id = 'RPT-363'")
+        deadline = time.monotonic() + 3
+        while not heard and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert heard, "the first change was not heard"
+        time.sleep(0.2)  # within the pause
+        writer.execute("UPDATE reports SET views = views + 1 WHERE id = 'RPT-280'")
+        while len(heard) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(heard) == 2, "the change made during the pause was not heard"
+        assert 0.45 <= heard[1] - heard[0] and heard[1] - first < 1.5
+    finally:
+        writer.close()
+        watcher.close()
+
+
 def _counting_looks(watcher: Watcher) -> list[bool]:
     looks: list[bool] = []
     poll = watcher.poll
