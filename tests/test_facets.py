@@ -347,3 +347,40 @@ async def test_c_and_a_choice_typed_in_one_burst_after_a_search_choose_as_typed_
             "Metals (1)",
             "Rare Earths (1)",
         ]
+
+
+def category_options(app: ArchiveApp) -> list[str]:
+    return [str(prompt) for prompt, _ in app.screen.query_one("#category", Select)._options]
+
+
+async def test_the_category_control_never_keeps_an_earlier_searchs_counts(several: Store):
+    """Counts in the category control are the search's own: after a search, until the control is
+    opened again, it offers no counts at all, however many searches follow (each its own)."""
+    app = ArchiveApp(several)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"supply", "enter", "c")
+        await settle(pilot)
+        assert category_options(app) == [
+            "All categories (5)",
+            "Energy (2)",
+            "Metals (1)",
+            "Rare Earths (1)",
+        ]
+        await pilot.press("escape")
+        await settle(pilot)
+        for word in ("demand", "nickel", "outlook"):
+            await pilot.press("slash", "ctrl+u", *word, "enter")
+            await settle(pilot)
+            assert category_options(app) == ["All categories"], word
+        await pilot.press("c")
+        await settle(pilot)
+        assert category_options(app) == ["All categories (2)", "Energy (2)"]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert sorted(shown_ids(app)) == ["E-1", "E-2"]
+        for word in ("oil", "gas"):  # within the chosen category: it stays chosen, uncounted
+            await pilot.press("slash", "ctrl+u", *word, "enter")
+            await settle(pilot)
+            assert category_options(app) == ["All categories", "Energy"], word
+            assert app.screen.query_one("#category", Select).value == "Energy"
