@@ -90,13 +90,13 @@ class _Opening(threading.Thread):
     def __init__(self, ctx: click.Context, db: str | None) -> None:
         super().__init__(name="open-archive", daemon=True)
         self.ctx, self.db = ctx, db
-        self.store: tuple[Store, str] | None = None
+        self.opened: tuple[Store, str] | None = None
         self.error: BaseException | None = None
         self.start()
 
     def run(self) -> None:
         try:
-            self.store = _open_store(self.ctx, self.db)
+            self.opened = _open_store(self.ctx, self.db)
         except BaseException as error:  # raised where the command waits for the archive
             self.error = error
 
@@ -104,8 +104,8 @@ class _Opening(threading.Thread):
         self.join()
         if self.error is not None:
             raise self.error
-        assert self.store is not None
-        return _opened(self.ctx, *self.store)
+        assert self.opened is not None
+        return _opened(self.ctx, *self.opened)
 
 
 ERROR = "Error: "

@@ -31,10 +31,9 @@ INSERT INTO reports ({", ".join(COLUMNS)})
 VALUES (:id, :title, :category, :date, coalesce(:views, 0), :summary, :body, :url)
 """
 _EXISTING = "SELECT id FROM reports WHERE id IN (SELECT value FROM json_each(?))"
-_UPSERT = f"""
-INSERT INTO reports ({", ".join(COLUMNS)})
-VALUES (:id, :title, :category, :date, coalesce(:views, 0), :summary, :body, :url)
-ON CONFLICT (id) DO UPDATE SET
+_UPSERT = (
+    _INSERT
+    + """ON CONFLICT (id) DO UPDATE SET
   title = excluded.title,
   category = coalesce(:category, category),
   date = coalesce(:date, date),
@@ -50,6 +49,7 @@ WHERE title IS NOT excluded.title
   OR body IS NOT coalesce(:body, body)
   OR url IS NOT coalesce(:url, url)
 """
+)
 # (A report imported again unchanged is left alone: no write, and no re-indexing by the update trigger.)
 _IMPORT_HASH_BYTES = 8 * 1024 * 1024
 """The full-text index's in-memory buffer during an import (FTS5 ``hashsize``; 1 MB otherwise):
