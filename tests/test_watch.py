@@ -215,6 +215,40 @@ def test_an_idle_archive_does_not_wake_the_watcher(store: Store, archive_path: P
         watcher.close()
 
 
+def test_a_long_write_wakes_the_watcher_a_few_times_not_at_each_of_its_writes(store: Store, archive_path: Path):
+    """An import writes for seconds before it commits, and every write is reported; fifty sessions
+    waking at each of them used most of a core. Looks come further apart while writes come and no
+    commit is seen, and the commit is still heard within an ``interval``."""
+    heard: list[float] = []
+    watcher = Watcher(store, lambda: heard.append(time.monotonic()), interval=0.5, safety=60)
+    looks = _counting_looks(watcher)
+    watcher.start()
+    conn = sqlite3.connect(archive_path, isolation_level=None)
+    try:
+        assert watcher.ready.wait(5)
+        conn.execute("PRAGMA cache_size = 5")  # pages spill to the -wal long before the commit
+        conn.execute("BEGIN IMMEDIATE")
+        wal = Path(str(archive_path) + "-wal")
+        writes, started = 0, time.monotonic()
+        while time.monotonic() - started < 2.5:
+            conn.execute("INSERT INTO reports (id, title) VALUES (?, ?)", [f"W-{writes}", "long write " * 200])
+            writes += 1
+            time.sleep(0.002)
+        assert wal.stat().st_size > 1_000_000  # the write went on all along, seen by the watcher
+        during = len(looks)
+        assert not heard
+        conn.execute("COMMIT")
+        committed = time.monotonic()
+        deadline = committed + 5
+        while not heard and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert heard and heard[0] - committed < 0.5 + 0.3
+        assert during <= 2 + 8  # (its two first looks; looking at each write took about 50)
+    finally:
+        conn.close()
+        watcher.close()
+
+
 def test_where_writes_are_not_reported_it_looks_every_interval(store: Store, archive_path: Path, monkeypatch):
     """No inotify (another system, or this user's inotify instances all taken): changes are still heard."""
 

@@ -7,7 +7,9 @@ sqlite-utils). It asks when the archive's files are written, as Linux reports
 it (inotify on their directory), so a change is heard at once and an idle
 session does not wake at all; where there are no such reports (another system,
 or no inotify instances left), it asks every 2 seconds. While the archive keeps
-changing, it asks at most every 2 seconds, up to 4. Asking costs a few
+changing, it asks at most every 2 seconds, up to 4; while a long write goes on
+(an import writes for seconds before it commits), it looks a few times, further
+and further apart up to 2 seconds, not at each write. Asking costs a few
 microseconds and never waits for a busy archive. The screen then reads what it
 holds again with :func:`read_fresh`.
 """
@@ -52,6 +54,11 @@ SETTLE = 0.05
 Not waited after the pause that follows a change (the writes it reports are mostly long done; a
 look that comes too soon is taken again :data:`WATCH_INTERVAL` later): a thread that wakes twice
 for one look pays twice what waking costs on a shared virtual machine, 3 to 9 ms of CPU here."""
+UNSURE_FIRST = 0.1
+"""Seconds from a look that found no commit after a reported write to the next look, doubling up to
+:data:`WATCH_INTERVAL` while writes go on and no commit is seen: an import writes for seconds
+before it commits, and fifty sessions looking at each of its writes (every 50 ms) used about a
+core between them. The commit is then heard at most an interval late."""
 REPORTS_AFTER = 0.5
 """Seconds from the watcher's start to setting up the reports of writes (see :meth:`Watcher._run`)."""
 
@@ -104,6 +111,8 @@ class Writes:
         self._poller = select.poll()
         self._poller.register(inotify.fileno(), select.POLLIN)
         self._poller.register(wake, select.POLLIN)
+        self._wake_poller = select.poll()
+        self._wake_poller.register(wake, select.POLLIN)
 
     @classmethod
     def open(cls, path: Path, wake: int) -> Writes | None:
@@ -136,12 +145,22 @@ class Writes:
             ready = {fd for fd, _ in self._poller.poll(left * 1000)}
             if self._wake in ready:
                 return False
-            if ready and any(
-                event.name in self._names or event.mask & self._overflow  # events dropped: count as a write
-                for event in self._inotify.read(timeout=0)
-            ):
+            if ready and self._written():
                 return True
         return False
+
+    def collect(self, seconds: float) -> bool | None:
+        """Sleep ``seconds`` whatever is written: whether the archive's files were written
+        meanwhile, or None if the wake pipe ended the sleep."""
+        if self._wake in {fd for fd, _ in self._wake_poller.poll(seconds * 1000)}:
+            return None
+        return self._written()
+
+    def _written(self) -> bool:
+        return any(
+            event.name in self._names or event.mask & self._overflow  # events dropped: count as a write
+            for event in self._inotify.read(timeout=0)
+        )
 
     def close(self) -> None:
         self._inotify.close()
@@ -221,15 +240,20 @@ class Watcher:
                 self.listener()
         self.ready.set()
         gap = self.interval  # after a change heard: the least wait before the next look
-        unsure = False  # a write reported but its commit not seen: look again in a while regardless
+        unsure = 0.0  # a write reported but its commit not seen: look again this much later regardless
         waited = False  # the last look found a change, and the wait after it is over
         while not self._stopping.is_set():
-            heard = False
+            heard: bool | None = False
             if not self._hearing or writes is None:
                 if self._stopping.wait(gap):
                     return
+            elif unsure:
+                # A long write (an import) reports every write it makes: sleep through them, then look.
+                heard = writes.collect(unsure)
+                if heard is None:
+                    return
             else:
-                heard = writes.wait(self.interval if unsure else self.safety)
+                heard = writes.wait(self.safety)
                 # A write reported during the wait after a change is mostly long committed: look at
                 # once. Waking again 50 ms later costs more than the look (see SETTLE).
                 if self._stopping.wait(SETTLE if heard and not waited else 0):
@@ -239,14 +263,14 @@ class Watcher:
                 if self._hearing and not heard and not unsure:  # a change no report announced
                     self._hearing = False
                 self.listener()
-                unsure = False
+                unsure = 0.0
                 if self._hearing:
                     if self._stopping.wait(gap):
                         return
                     waited = True
                 gap = min(gap * 2, self.busiest)
             else:
-                unsure = heard
+                unsure = min(max(unsure * 2, UNSURE_FIRST), self.interval) if heard else 0.0
                 gap = self.interval
 
     def close(self) -> None:
