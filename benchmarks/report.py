@@ -244,6 +244,17 @@ def session_lines(figures: dict, n: int) -> list[Line]:
                 ),
             )
         )
+    if "search_p95_during_import_s" in together:
+        lines.append(
+            Line(
+                f"{s} sessions: p95 while the import ran · after it",
+                n,
+                f"search {fmt_s(together['search_p95_during_import_s'])} · "
+                f"{fmt_s(together['search_p95_after_import_s'])}, page "
+                f"{fmt_s(together['page_p95_during_import_s'])} · {fmt_s(together['page_p95_after_import_s'])} "
+                f"(the import took {together['import_s']:.1f} s)",
+            )
+        )
     lines.append(
         Line(
             f"{s} idle sessions (headless), CPU together",

@@ -95,6 +95,8 @@ async def child_session(args) -> dict:
     app = open_app(args.db)
     search_s: list[float] = []
     page_s: list[float] = []
+    search_at: list[float] = []  # wall-clock start of each sample, to place it against the import
+    page_at: list[float] = []
     opened = 0
     async with app.run_test(size=SIZE) as pilot:
         screen, table = await browse_loaded(pilot)
@@ -118,6 +120,7 @@ async def child_session(args) -> dict:
                 f"results for {word!r}",
             )
             search_s.append(perf_counter() - started)
+            search_at.append(time() - search_s[-1])
             await asyncio.sleep(rng.expovariate(1 / think))
             table.focus()
             await pilot.pause()
@@ -130,6 +133,7 @@ async def child_session(args) -> dict:
                     "the next page",
                 )
                 page_s.append(done - pressed)
+                page_at.append(time() - (perf_counter() - pressed))
                 await pilot.press("enter")  # ACCESS: one view
                 opened += 1
                 await pilot.pause()
@@ -143,6 +147,8 @@ async def child_session(args) -> dict:
     return {
         "search_s": search_s,
         "page_s": page_s,
+        "search_at": search_at,
+        "page_at": page_at,
         "opened": opened,
         "rss_mb": rss,
         "hwm_mb": hwm,
@@ -155,6 +161,20 @@ def p95(values: list[float]) -> float:
         return float("nan")
     values = sorted(values)
     return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+
+
+def during_import(results: list[dict], window: list[float | None]) -> dict:
+    """The p95s of the samples taken while the import ran and of the others: where the tail comes from."""
+    started, ended = window[0] or 0.0, window[1] or float("inf")
+    figures: dict = {"import_s": (window[1] or time()) - started}
+    for kind in ("search", "page"):
+        pairs = [pair for result in results for pair in zip(result[f"{kind}_at"], result[f"{kind}_s"], strict=True)]
+        inside = [s for at, s in pairs if started <= at < ended]
+        outside = [s for at, s in pairs if not started <= at < ended]
+        figures[f"{kind}_p95_during_import_s"] = p95(inside)
+        figures[f"{kind}_p95_after_import_s"] = p95(outside)
+        figures[f"{kind}_during_import"] = len(inside)
+    return figures
 
 
 def total_views(db: Path) -> int:
@@ -203,6 +223,7 @@ def run_sessions(db: Path, sessions: int, workdir: Path, writers: bool, think: f
     sessions_cpu, others_cpu = cpu_seconds(pids), children_cpu_seconds()
     (sync / "active").touch()
     active_started = monotonic()
+    import_window: list[float | None] = [time(), None]  # when the import started and ended
     if writers:
         importer = subprocess.Popen(
             [cli, "import", str(jsonl), "--db", str(db)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
@@ -217,6 +238,8 @@ def run_sessions(db: Path, sessions: int, workdir: Path, writers: bool, think: f
         ]
     while monotonic() - active_started < ACTIVE_SECONDS:
         sleep(0.2)
+        if importer and import_window[1] is None and importer.poll() is not None:
+            import_window[1] = time()
     sessions_cpu = cpu_seconds(pids) - sessions_cpu
     errors = []
     for process in [*counters, *([importer] if importer else [])]:
@@ -244,6 +267,7 @@ def run_sessions(db: Path, sessions: int, workdir: Path, writers: bool, think: f
         "active_cpu_s": {"sessions": sessions_cpu, "show_and_import": others_cpu, "seconds": ACTIVE_SECONDS},
         "search_p95_s": p95([s for result in results for s in result["search_s"]]),
         "page_p95_s": p95([s for result in results for s in result["page_s"]]),
+        **(during_import(results, import_window) if writers else {}),
         "searches": sum(len(result["search_s"]) for result in results),
         "rss_mb_max": max((result["rss_mb"] for result in results), default=float("nan")),
         "rss_mb_median": sorted(result["rss_mb"] for result in results)[len(results) // 2] if results else 0,
