@@ -242,8 +242,8 @@ def test_a_long_write_wakes_the_watcher_a_few_times_not_at_each_of_its_writes(st
         deadline = committed + 5
         while not heard and time.monotonic() < deadline:
             time.sleep(0.01)
-        assert heard and heard[0] - committed < 0.5 + 0.3
-        assert during <= 2 + 8  # (its two first looks; looking at each write took about 50)
+        assert heard and heard[0] - committed < 0.5 + 1.0  # an interval, and a margin for a busy machine
+        assert during <= 2 + 12  # its two first looks, then about six (looking at each write took about 50)
     finally:
         conn.close()
         watcher.close()
