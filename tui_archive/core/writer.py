@@ -115,11 +115,8 @@ class Writer:
         # over a large import, for reports that are all new.
         ids = [row["id"] for row in rows]
         existing = {found for (found,) in self.conn.execute(_EXISTING, [json.dumps(ids)])}
-        if existing:
-            self.conn.executemany(_INSERT, [row for row in rows if row["id"] not in existing])
-            self.conn.executemany(_UPSERT, [row for row in rows if row["id"] in existing])
-        else:
-            self.conn.executemany(_INSERT, rows)
+        self.conn.executemany(_INSERT, [row for row in rows if row["id"] not in existing])
+        self.conn.executemany(_UPSERT, [row for row in rows if row["id"] in existing])
         self.written += len(rows)
 
     def index_new_rows(self) -> None:
