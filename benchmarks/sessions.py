@@ -163,10 +163,11 @@ def p95(values: list[float]) -> float:
     return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
 
 
-def during_import(results: list[dict], window: list[float | None]) -> dict:
-    """The p95s of the samples taken while the import ran and of the others: where the tail comes from."""
-    started, ended = window[0] or 0.0, window[1] or float("inf")
-    figures: dict = {"import_s": (window[1] or time()) - started}
+def during_import(results: list[dict], started: float, ended: float | None) -> dict:
+    """The p95s of the samples taken while the import ran (from ``started`` to ``ended``, None: still
+    running) and of the others: where the tail comes from."""
+    figures: dict = {"import_s": (ended or time()) - started}
+    ended = ended or float("inf")
     for kind in ("search", "page"):
         pairs = [pair for result in results for pair in zip(result[f"{kind}_at"], result[f"{kind}_s"], strict=True)]
         inside = [s for at, s in pairs if started <= at < ended]
@@ -223,7 +224,7 @@ def run_sessions(db: Path, sessions: int, workdir: Path, writers: bool, think: f
     sessions_cpu, others_cpu = cpu_seconds(pids), children_cpu_seconds()
     (sync / "active").touch()
     active_started = monotonic()
-    import_window: list[float | None] = [time(), None]  # when the import started and ended
+    import_started, import_ended = time(), None
     if writers:
         importer = subprocess.Popen(
             [cli, "import", str(jsonl), "--db", str(db)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
@@ -238,8 +239,8 @@ def run_sessions(db: Path, sessions: int, workdir: Path, writers: bool, think: f
         ]
     while monotonic() - active_started < ACTIVE_SECONDS:
         sleep(0.2)
-        if importer and import_window[1] is None and importer.poll() is not None:
-            import_window[1] = time()
+        if importer and import_ended is None and importer.poll() is not None:
+            import_ended = time()
     sessions_cpu = cpu_seconds(pids) - sessions_cpu
     errors = []
     for process in [*counters, *([importer] if importer else [])]:
@@ -267,7 +268,7 @@ def run_sessions(db: Path, sessions: int, workdir: Path, writers: bool, think: f
         "active_cpu_s": {"sessions": sessions_cpu, "show_and_import": others_cpu, "seconds": ACTIVE_SECONDS},
         "search_p95_s": p95([s for result in results for s in result["search_s"]]),
         "page_p95_s": p95([s for result in results for s in result["page_s"]]),
-        **(during_import(results, import_window) if writers else {}),
+        **(during_import(results, import_started, import_ended) if writers else {}),
         "searches": sum(len(result["search_s"]) for result in results),
         "rss_mb_max": max((result["rss_mb"] for result in results), default=float("nan")),
         "rss_mb_median": sorted(result["rss_mb"] for result in results)[len(results) // 2] if results else 0,
