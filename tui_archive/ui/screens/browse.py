@@ -94,6 +94,8 @@ class BrowseScreen(CatchesUp, Screen[None]):
         """The newest row of the archive when the list was read: reports after it are new."""
         self._refreshing = False
         self._refresh_again = False
+        self._report_screen: ReportScreen | None = None
+        """The screen reports open in, made at the first and kept (see :class:`ReportScreen`)."""
 
     def compose(self) -> ComposeResult:
         yield TitleHeader()
@@ -455,13 +457,25 @@ class BrowseScreen(CatchesUp, Screen[None]):
 
     # -- ACCESS --------------------------------------------------------------------------
 
+    def _report_screen_for(self, report: Report) -> ReportScreen:
+        """The kept report screen, showing ``report``; a new one if it is open already (under another)."""
+        screen = self._report_screen
+        if screen is not None and screen not in self.app.screen_stack:
+            screen.open(report, self.table.matches)
+            return screen
+        screen = ReportScreen(report, self.store, self.show_related, self.table.matches)
+        if self._report_screen is None:
+            self._report_screen = screen
+            self.app.install_screen(screen, f"report-{id(self)}")  # installed: kept when closed
+        return screen
+
     def open_report(self, report: Report) -> None:
         """Open the report screen, put it in the history, and count one view in the file.
 
         The view is counted in the very row shown (its rowid), whatever its ID;
         a report whose ID cannot be looked up again is not put in the history.
         """
-        self.app.push_screen(ReportScreen(report, self.store, self.show_related, self.table.matches))
+        self.app.push_screen(self._report_screen_for(report))
         if report.id_problem:
             self.notify(f"Not kept in the history: {report.id_problem}", severity="information", markup=False)
         else:

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from ...core import views
 from ...core.matches import Highlighter
-from ...core.model import BRIEF_LIMITS, Report
+from ...core.model import BRIEF_LIMITS, Report, Views
 from ...core.safe import clean
 from ...core.store import Store
 from .. import actions
@@ -48,6 +48,10 @@ class ReportScreen(CatchesUp, Screen[None]):
     The summary and the body are read from the archive a part of ``PART``
     characters at a time (in a worker), so a 10 MB field costs no more to show
     than a short one.
+
+    The list keeps one of these and shows each report it opens in it
+    (:meth:`open`): building the screen, its header and its footer's keys anew
+    at each report was most of what opening one cost.
     """
 
     BINDINGS = [
@@ -69,8 +73,10 @@ class ReportScreen(CatchesUp, Screen[None]):
             self.report = report
 
     class _PartRead(Message, bubble=False):
-        def __init__(self, part: int, texts: dict[str, tuple[str | None, int]]) -> None:
+        def __init__(self, opened: int, part: int, texts: dict[str, tuple[str | None, int]]) -> None:
             super().__init__()
+            self.opened = opened
+            """Which report opened in the screen this part is of (see :attr:`ReportScreen.opened`)."""
             self.part = part
             self.texts = texts
 
@@ -99,6 +105,8 @@ class ReportScreen(CatchesUp, Screen[None]):
         self.part = 0
         self.parts = 1
         """How many parts the longest of the summary and the body has (known once read)."""
+        self.opened = 0
+        """How many reports were opened in the screen: a part read for an earlier one is not shown."""
 
     def compose(self) -> ComposeResult:
         yield TitleHeader()
@@ -113,8 +121,29 @@ class ReportScreen(CatchesUp, Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        self._show_opened()
+
+    def open(self, report: Report, matches: Highlighter | None = None) -> None:
+        """Show another report in this screen, from its top (before it is shown again)."""
+        self.report = report
+        self.matches = matches or Highlighter()
+        self.part = 0
+        self.parts = 1
+        self.opened += 1
+        self.missed_change = False  # (read just now)
+        if self.is_mounted:
+            self._show_opened()
+
+    def _show_opened(self) -> None:
+        """The report just opened: its facts at once, the summary and body once read (no earlier report's)."""
         self.show(self.report)
-        self.query_one("#report").focus()
+        self.query_one("#report-summary", Static).update("")
+        self.query_one("#report-body").display = False
+        self.query_one("#report-more").display = False
+        report = self.query_one("#report")
+        report.scroll_home(animate=False)
+        report.focus()
+        self.refresh_bindings()  # (``o`` is offered only for a report with a link)
         self._read_part(0)
 
     def show(self, report: Report) -> None:
@@ -130,10 +159,15 @@ class ReportScreen(CatchesUp, Screen[None]):
         url = safe_text(report.url, limit=BRIEF_LIMITS["url"])
         link.update(Text.assemble(("Link: ", "bold"), url, "…" if "url" in report.cut else ""))
 
+    def _show_views(self, views: Views) -> None:
+        """Only the views changed: the line of facts is all that is drawn again."""
+        self.report = self.report.counted(views)
+        self.query_one("#report-meta", Static).update(report_meta(self.report))
+
     # -- the summary and the body, a part at a time ------------------------------------
 
     def _read_part(self, part: int) -> None:
-        report, store = self.report, self.store
+        report, store, opened = self.report, self.store, self.opened
 
         def work() -> None:
             texts: dict[str, tuple[str | None, int]] = {}
@@ -143,12 +177,14 @@ class ReportScreen(CatchesUp, Screen[None]):
                 else:
                     whole = getattr(report, name)
                     texts[name] = (None, 0) if whole is None else (whole[part * PART : (part + 1) * PART], len(whole))
-            self.post_message(self._PartRead(part, texts))
+            self.post_message(self._PartRead(opened, part, texts))
 
         run_blocking(self, work, group="report-part", exclusive=True)
 
     @on(_PartRead)
     async def _part_read(self, message: _PartRead) -> None:
+        if message.opened != self.opened:
+            return
         self.part = message.part
         summary_text, summary_length = message.texts["summary"]
         body_text, body_length = message.texts["body"]
@@ -211,7 +247,7 @@ class ReportScreen(CatchesUp, Screen[None]):
         counted = event.report
         same = counted.rowid == self.report.rowid if counted.rowid is not None else counted.id == self.report.id
         if same:
-            self.show(self.report.counted(counted.views))
+            self._show_views(counted.views)
 
     @on(ArchiveChanged)
     def _archive_changed(self) -> None:
@@ -227,8 +263,9 @@ class ReportScreen(CatchesUp, Screen[None]):
 
     @on(_Renewed)
     def _renewed(self, message: _Renewed) -> None:
-        if message.report is not None and message.report.views != self.report.views:
-            self.show(self.report.counted(message.report.views))
+        renewed = message.report
+        if renewed is not None and renewed.rowid == self.report.rowid and renewed.views != self.report.views:
+            self._show_views(renewed.views)
 
     def action_related(self) -> None:
         """Back to the list, listing the reports like this one."""
