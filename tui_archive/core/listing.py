@@ -181,6 +181,15 @@ def _from_where(listing: Listing, *, with_match: bool = True) -> tuple[str, list
     return sql, params
 
 
+def _hits(listing: Listing) -> tuple[str, list[Any]]:
+    """FROM and WHERE for the rowids a listing holds: the full-text index alone where words are
+    all it asks for (no field, no category, not related), without a lookup of each report."""
+    query = listing.query
+    if listing.match is not None and not query.where and listing.category is None and listing.related is None:
+        return "FROM reports_fts WHERE reports_fts MATCH ?", [listing.match]
+    return _from_where(listing)
+
+
 def _order_by(sort: str, descending: bool) -> str:
     expression, _ = SORTS[sort]
     direction = "DESC" if descending else "ASC"
@@ -311,16 +320,12 @@ class Reader:
         the index's own record of its size (:func:`indexed_total`).
         """
         listing = self.resolved(listing)
-        query = listing.query
         if not listing.filtered and self.conn is not None:
             indexed = indexed_total(self.conn)
             if indexed is not None:
                 return indexed
-        if listing.match is not None and not query.where and listing.category is None and listing.related is None:
-            sql, params = "SELECT count(*) FROM reports_fts WHERE reports_fts MATCH ?", [listing.match]
-        else:
-            from_where, params = _from_where(listing)
-            sql = f"SELECT count(*) {from_where}"
+        from_where, params = _hits(listing)
+        sql = f"SELECT count(*) {from_where}"
         return self._remembered(("count", sql, tuple(params)), lambda: int(self._all(sql, params)[0][0]))
 
     def complete(self, listing: Listing) -> Listing:
@@ -560,7 +565,7 @@ class Reader:
     def _ranked(self, listing: Listing, columns: str | None = None) -> tuple[str, list[Any]]:
         """The newest RELEVANCE_CANDIDATES matches, best match first (windows add LIMIT and OFFSET);
         ``columns`` to read instead of the reports' own."""
-        from_where, params = _from_where(listing)
+        from_where, params = _hits(listing)
         candidates = (
             f"SELECT reports_fts.rowid AS hit, reports_fts.rank AS score {from_where}"
             " ORDER BY reports_fts.rowid DESC LIMIT ?"
@@ -576,13 +581,14 @@ class Reader:
     def _older(self, listing: Listing, *, oldest_first: bool = False) -> tuple[str, list[Any]] | None:
         """The matches older than the ranked candidates, newest first (or ``oldest_first``); None if
         there are none."""
-        from_where, params = _from_where(listing)
+        hits, hit_params = _hits(listing)
         oldest = self._all(
-            f"SELECT reports_fts.rowid {from_where} ORDER BY reports_fts.rowid DESC LIMIT 1 OFFSET ?",
-            [*params, RELEVANCE_CANDIDATES - 1],
+            f"SELECT reports_fts.rowid {hits} ORDER BY reports_fts.rowid DESC LIMIT 1 OFFSET ?",
+            [*hit_params, RELEVANCE_CANDIDATES - 1],
         )
         if not oldest:
             return None
+        from_where, params = _from_where(listing)
         direction = "ASC" if oldest_first else "DESC"
         sql = f"SELECT {self._columns} {from_where} AND reports_fts.rowid < ? ORDER BY reports_fts.rowid {direction}"
         return sql, [*params, oldest[0][0]]
