@@ -164,3 +164,20 @@ async def test_a_late_read_of_the_report_closed_is_not_shown_in_the_next(three: 
         text = screen_text(app)
         assert "Bravo sums up." in text
         assert "alpha1" not in text and "ALPHA-BODY-TEXT" not in text and "Part " not in text
+
+
+async def test_a_report_opened_again_follows_the_theme_and_size_changed_while_it_was_closed(three: Store):
+    app = ArchiveApp(three)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await open_row(pilot, 0)
+        await close(pilot)
+        app.theme = "nord" if app.theme != "nord" else "gruvbox"
+        await pilot.resize_terminal(70, 20)
+        await settle(pilot)
+        list_background = app.screen.styles.background
+        screen = await open_row(pilot, 1)
+        assert screen.styles.background == list_background
+        lines = screen_lines(app)
+        assert len(lines) == 20 and all(len(line) == 70 for line in lines)
+        assert "Bravo report" in screen_text(app) and "Back to list" in lines[-1]
