@@ -97,16 +97,11 @@ class ReportScreen(CatchesUp, Screen[None]):
     ) -> None:
         """``related`` lists the reports like one (``r``; without it, the key is not offered)."""
         super().__init__()
-        self.report = report
         self.store = store
         self.related = related
-        self.matches = matches or Highlighter()
-        """The words of the search the report was opened from, marked in its title and summary."""
-        self.part = 0
-        self.parts = 1
-        """How many parts the longest of the summary and the body has (known once read)."""
         self.opened = 0
         """How many reports were opened in the screen: a part read for an earlier one is not shown."""
+        self.open(report, matches)
 
     def compose(self) -> ComposeResult:
         yield TitleHeader()
@@ -127,8 +122,10 @@ class ReportScreen(CatchesUp, Screen[None]):
         """Show another report in this screen, from its top (before it is shown again)."""
         self.report = report
         self.matches = matches or Highlighter()
+        """The words of the search the report was opened from, marked in its title and summary."""
         self.part = 0
         self.parts = 1
+        """How many parts the longest of the summary and the body has (known once read)."""
         self.opened += 1
         self.missed_change = False  # (read just now)
         if self.is_mounted:
