@@ -92,6 +92,25 @@ def test_a_burst_over_ssh_acts_on_the_results_of_the_text_typed(terminal: Termin
     terminal.wait_until(lambda: views_in_file(archive, opened) == int(opened[2:]) % 101 + 1, "its view counted")
 
 
+def test_escape_at_the_start_of_a_burst_is_escape(terminal: Terminal, archive_path: Path):
+    """Escape, then a search, Enter, Enter and y, in one write: the report closes and the search's
+    report is opened and copied, as when typed slowly (ESC and ``/`` in one read are not Alt+/)."""
+    before = views_in_file(archive_path, "RPT-280")
+    terminal.start(["--db", str(archive_path)])
+    terminal.wait_for(lambda s: "4 reports" in s and "y Copy ID" in footer(s), "the list, in focus")
+    terminal.keys("Enter")
+    terminal.wait_for(lambda s: "Back to list" in s and "RPT-1045" in s, "RPT-1045 open")
+
+    terminal.keys("Escape", "/", "id:RPT-280", "Enter", "Enter", "y")  # one send-keys: one burst
+    terminal.wait_until(lambda: terminal.buffer() == "RPT-280", "RPT-280 in tmux's paste buffer")
+    screen = terminal.wait_for(lambda s: "Copied RPT-280" in toasts(s), "the copy notification")
+    assert "Back to list" in footer(screen) and "RPT-280 · Rare Earths" in screen
+    terminal.wait_until(lambda: views_in_file(archive_path, "RPT-280") == before + 1, "its view counted")
+
+    terminal.keys("Escape", "q")  # and Escape then a key that is no sequence: back to the list, then quit
+    assert terminal.wait_for_exit() == "EXIT=0"
+
+
 def test_80x24_shows_rows_and_detail(terminal: Terminal, archive_path: Path):
     terminal.start(["--db", str(archive_path)], width=80, height=24)
     screen = terminal.wait_for(
