@@ -24,6 +24,7 @@ INSERT INTO reports_fts (rowid, title, summary, body)
 SELECT rowid, title, summary, body FROM reports WHERE rowid > ? AND rowid <= ?
 """
 _IMPORT_CACHE_KB = 16 * 1024
+_INDEX_BUILD_CACHE_KB = 4 * 1024
 _REBUILD_INDEXES_BELOW = 50_000
 
 _INSERT = f"""
@@ -136,6 +137,9 @@ class Writer:
         self.conn.execute("INSERT INTO reports_fts (reports_fts, rank) VALUES ('hashsize', ?)", [_DEFAULT_HASH_BYTES])
         if self._rebuild_indexes:
             self.conn.execute("PRAGMA threads = 2")  # the sorter behind CREATE INDEX may use a second core
+            # The sorter sorts in runs as large as the page cache, then merges them; 4 MB runs
+            # built the six indexes of a 1M archive in 4.4 s against 4.8 s with the import's 16 MB.
+            self.conn.execute(f"PRAGMA cache_size = -{_INDEX_BUILD_CACHE_KB}")
             for name, target in INDEXES.items():
                 self.conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
         self.conn.execute(f"PRAGMA cache_size = {self._cache_before}")
