@@ -15,6 +15,8 @@ from textual._xterm_parser import XTermParser
 
 from tui_archive.ui.driver import EscapeKeys
 
+pytestmark = pytest.mark.unit
+
 
 def keys_from(*reads: str) -> list[str]:
     """The keys (and other messages, by class name) the app gets from ``reads``, then a pause."""

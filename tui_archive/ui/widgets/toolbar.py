@@ -121,6 +121,8 @@ class Toolbar(Horizontal):
         if select.expanded:
             return
         current = ALL if listing.category is None else listing.category
+        if self._uncounted and select.value == current:
+            return  # it offers just that already: an option list made anew lays the screen out again
         options: list[tuple[str | Text, str | _AllCategories]] = [("All categories", ALL)]
         if isinstance(current, str):
             options.append((label(current), current))
