@@ -178,6 +178,7 @@ class QuietLinuxDriver(LinuxDriver):
                     settled = now + constants.ESCAPE_DELAY + BEAT
                 if escapes.held and time.monotonic() >= escapes.held_at + constants.ESCAPE_DELAY:
                     hand_on(escapes.flush())
+                    settled = time.monotonic() + constants.ESCAPE_DELAY + BEAT  # the parser's own wait, if any
                 for event in parser.tick():
                     self.process_message(event)
         try:
