@@ -23,7 +23,7 @@ from .. import actions
 from ..messages import ArchiveChanged, CatchesUp, ViewHeard
 from ..text import markdown_parser, safe_text, with_matches, with_matches_content
 from ..widgets.chrome import TitleHeader
-from ..widgets.detail import report_meta
+from ..widgets.detail import report_meta, show_views
 from ..widgets.footer import KeysFooter
 from ..workers import run_blocking
 
@@ -159,7 +159,7 @@ class ReportScreen(CatchesUp, Screen[None]):
     def _show_views(self, views: Views) -> None:
         """Only the views changed: the line of facts is all that is drawn again."""
         self.report = self.report.counted(views)
-        self.query_one("#report-meta", Static).update(report_meta(self.report))
+        show_views(self.query_one("#report-meta", Static), self.report)
 
     # -- the summary and the body, a part at a time ------------------------------------
 

@@ -22,6 +22,25 @@ def report_meta(report: Report) -> Text:
     return Text(" · ").join([safe_text(part, limit=200) for part in parts] + [safe_text(report.views_label, limit=200)])
 
 
+def show_views(meta: Static, report: Report) -> None:
+    """Draw the line of facts again for a view counted.
+
+    Only when the line changes shape (``9 views`` to ``10 views``) is the screen
+    laid out again: a line that differs only in digits, at the same places,
+    wraps as before, so nothing else on screen moves.
+    """
+    text = report_meta(report)
+    shown = meta.content
+    same_shape = isinstance(shown, Text) and _differ_in_digits_only(shown.plain, text.plain)
+    meta.update(text, layout=not same_shape)
+
+
+def _differ_in_digits_only(old: str, new: str) -> bool:
+    return len(old) == len(new) and all(
+        a == b or (a in "0123456789" and b in "0123456789") for a, b in zip(old, new, strict=True)
+    )
+
+
 def _maybe_cut(report: Report, field: str, text: Text) -> Text:
     """The text, with "…" where the list read only part of it (the report screen shows it all)."""
     if field in report.cut and not text.plain.endswith("…"):
@@ -99,7 +118,7 @@ class DetailPane(VerticalScroll):
             and report == shown.counted(report.views)
         ):  # the report shown, with a view counted: only its views change
             self.report = report
-            self.query_one("#detail-meta", Static).update(report_meta(report))
+            show_views(self.query_one("#detail-meta", Static), report)
             return
         self.report = report
         self.matches = matches
