@@ -181,3 +181,36 @@ async def test_a_report_opened_again_follows_the_theme_and_size_changed_while_it
         lines = screen_lines(app)
         assert len(lines) == 20 and all(len(line) == 70 for line in lines)
         assert "Bravo report" in screen_text(app) and "Back to list" in lines[-1]
+
+
+async def test_the_summary_shows_at_once_and_the_archive_read_completes_the_report(three: Store, monkeypatch):
+    """While the archive is slow to give a report's text, the summary the list already read shows at
+    once; the body, and the rest of a summary too long for the list, come with the read."""
+    release = threading.Event()
+    read = three.text_part
+
+    def slow(rowid: int, name: str, start: int, length: int):
+        release.wait(5)
+        return read(rowid, name, start, length)
+
+    monkeypatch.setattr(three, "text_part", slow)
+    app = ArchiveApp(three)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#reports").focus()
+        await pilot.press("end", "enter")  # C-3: a short summary and a body
+        await wait_for(pilot, lambda: "Charlie sums up." in screen_text(app), what="Charlie's summary, at once")
+        assert isinstance(app.screen, ReportScreen) and "CHARLIE-BODY-TEXT" not in screen_text(app)
+        release.set()
+        await wait_for(pilot, lambda: "CHARLIE-BODY-TEXT" in screen_text(app), what="the body, once read")
+        assert "Charlie sums up." in screen_text(app)
+
+        release.clear()
+        await pilot.press("escape", "home", "enter")  # A-1: a summary longer than the list reads
+        await wait_for(pilot, lambda: "alpha0 alpha1" in screen_text(app), what="Alpha's summary, at once")
+        assert "Charlie" not in screen_text(app) and "Part 1 of 3" not in screen_text(app)
+        release.set()
+        await settle(pilot)
+        await pilot.press("end")
+        await wait_for(pilot, lambda: "Part 1 of 3" in screen_text(app), what="the first part's end, once read")
+        assert "alpha1000" in screen_text(app)  # far past what the list read (2,000 characters)

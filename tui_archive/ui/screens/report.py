@@ -101,6 +101,8 @@ class ReportScreen(CatchesUp, Screen[None]):
         self.related = related
         self.opened = 0
         """How many reports were opened in the screen: a part read for an earlier one is not shown."""
+        self._summary_shown: Text | None = None
+        self._body_shown: str | None = None
         self.open(report, matches)
 
     def compose(self) -> ComposeResult:
@@ -134,7 +136,9 @@ class ReportScreen(CatchesUp, Screen[None]):
     def _show_opened(self) -> None:
         """The report just opened: its facts at once, the summary and body once read (no earlier report's)."""
         self.show(self.report)
-        self.query_one("#report-summary", Static).update("")
+        # The summary as the list read it (all of it, unless it was cut) until its first part is
+        # read: most often the same text, so the read changes nothing on screen.
+        self._show_summary(self._summary_text(self.report.summary, len(self.report.summary or "")))
         self.query_one("#report-body").display = False
         self.query_one("#report-more").display = False
         report = self.query_one("#report")
@@ -186,14 +190,13 @@ class ReportScreen(CatchesUp, Screen[None]):
         summary_text, summary_length = message.texts["summary"]
         body_text, body_length = message.texts["body"]
         self.parts = max(1, -(-max(summary_length, body_length) // PART))
-        summary = self.query_one("#report-summary", Static)
-        if summary_length == 0:
-            summary.update(Text("(no summary)" if self.part == 0 else "", style="dim"))
-        else:
-            summary.update(with_matches(safe_text(summary_text or "", multiline=True, limit=PART), self.matches))
+        self._show_summary(self._summary_text(summary_text, summary_length))
         body: Markdown = self.query_one("#report-body", _markdown())
         body.display = bool(body_text)
-        await body.update(clean(body_text or "", multiline=True))
+        shown = clean(body_text or "", multiline=True)
+        if shown or self._body_shown != "":  # (no body, and none shown: nothing to redo)
+            await body.update(shown)
+            self._body_shown = shown
         if self.matches:
             self._mark_body(body)
         more = self.query_one("#report-more", Static)
@@ -209,6 +212,16 @@ class ReportScreen(CatchesUp, Screen[None]):
                 )
             )
         self.query_one("#report").scroll_home(animate=False)
+
+    def _summary_text(self, text: str | None, length: int) -> Text:
+        if length == 0:
+            return Text("(no summary)" if self.part == 0 else "", style="dim")
+        return with_matches(safe_text(text or "", multiline=True, limit=PART), self.matches)
+
+    def _show_summary(self, text: Text) -> None:
+        if text != self._summary_shown:  # the same text again would lay the screen out for nothing
+            self.query_one("#report-summary", Static).update(text)
+            self._summary_shown = text
 
     def _mark_body(self, body: Markdown) -> None:
         """The search's words marked in each block of the body's text (paragraphs, headings, items, cells)."""
