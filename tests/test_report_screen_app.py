@@ -140,17 +140,23 @@ async def test_open_close_open_in_one_burst_shows_the_second_report(three: Store
     assert [views_in_file(path, report_id) for report_id in ("A-1", "B-2", "C-3")] == [1, 1, 1]
 
 
-async def test_a_late_read_of_the_report_closed_is_not_shown_in_the_next(three: Store, monkeypatch):
-    """The first report's summary comes from the archive only after the second report is open."""
+def held_reads(store: Store, monkeypatch, rowids: set[int] | None = None) -> threading.Event:
+    """Reads of a report's text (of the ``rowids``, else of any) wait until the event returned is set."""
     release = threading.Event()
-    read = three.text_part
+    read = store.text_part
 
-    def slow_for_alpha(rowid: int, name: str, start: int, length: int):
-        if rowid == 1:  # A-1, the first row written
+    def held(rowid: int, name: str, start: int, length: int):
+        if rowids is None or rowid in rowids:
             release.wait(5)
         return read(rowid, name, start, length)
 
-    monkeypatch.setattr(three, "text_part", slow_for_alpha)
+    monkeypatch.setattr(store, "text_part", held)
+    return release
+
+
+async def test_a_late_read_of_the_report_closed_is_not_shown_in_the_next(three: Store, monkeypatch):
+    """The first report's summary comes from the archive only after the second report is open."""
+    release = held_reads(three, monkeypatch, rowids={1})  # A-1, the first row written
     app = ArchiveApp(three)
     async with app.run_test(size=(120, 32)) as pilot:
         await settle(pilot)
@@ -186,14 +192,7 @@ async def test_a_report_opened_again_follows_the_theme_and_size_changed_while_it
 async def test_the_summary_shows_at_once_and_the_archive_read_completes_the_report(three: Store, monkeypatch):
     """While the archive is slow to give a report's text, the summary the list already read shows at
     once; the body, and the rest of a summary too long for the list, come with the read."""
-    release = threading.Event()
-    read = three.text_part
-
-    def slow(rowid: int, name: str, start: int, length: int):
-        release.wait(5)
-        return read(rowid, name, start, length)
-
-    monkeypatch.setattr(three, "text_part", slow)
+    release = held_reads(three, monkeypatch)
     app = ArchiveApp(three)
     async with app.run_test(size=(120, 32)) as pilot:
         await settle(pilot)

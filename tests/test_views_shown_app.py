@@ -31,6 +31,16 @@ def line_with(lines: list[str], text: str) -> int:
     return found[0]
 
 
+async def shows_new_count(pilot, views: int, where: str) -> None:
+    """``views + 1`` views on screen (not ``views``), above the summary."""
+    after = f"{views + 1} views"
+    await wait_for(pilot, lambda: after in "\n".join(screen_lines(pilot.app)), what=f"{after} in {where}")
+    await settle(pilot)
+    lines = screen_lines(pilot.app)
+    assert line_with(lines, "SUMMARY-START") > line_with(lines, after)
+    assert f" {views} views" not in "\n".join(lines)
+
+
 @pytest.mark.parametrize("size", [(120, 32), (160, 40)], ids=["pane-under", "pane-beside"])
 @pytest.mark.parametrize("views", [12, 9, 99, 999])
 async def test_a_view_counted_shows_the_new_count_and_moves_nothing_over_the_summary(
@@ -51,25 +61,15 @@ async def test_a_view_counted_shows_the_new_count_and_moves_nothing_over_the_sum
         ],
     )
     app = ArchiveApp(store)
-    after = f"{views + 1} views"
     async with app.run_test(size=size) as pilot:
         await wait_for(pilot, lambda: "SUMMARY-START" in "\n".join(screen_lines(app)), what="the detail pane")
         app.screen.query_one("#reports").focus()
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen), what="the report screen")
-        await wait_for(pilot, lambda: after in "\n".join(screen_lines(app)), what=f"{after} in the report screen")
-        await settle(pilot)
-        lines = screen_lines(app)
-        assert line_with(lines, "SUMMARY-START") > line_with(lines, after)
-        assert f" {views} views" not in "\n".join(lines)
-
+        await shows_new_count(pilot, views, "the report screen")
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen), what="the list")
-        await wait_for(pilot, lambda: after in "\n".join(screen_lines(app)), what=f"{after} in the detail pane")
-        await settle(pilot)
-        lines = screen_lines(app)
-        assert line_with(lines, "SUMMARY-START") > line_with(lines, after)
-        assert f" {views} views" not in "\n".join(lines)
+        await shows_new_count(pilot, views, "the detail pane")
     store.close()
     assert views_in_file(path, "V-1") == views + 1
 
