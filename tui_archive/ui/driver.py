@@ -65,14 +65,13 @@ class EscapeKeys:
         text, self.held = self.held + text, ""
         out: list[str | None] = []
         start = at = 0
+        cut = len(text)  # where what is cut by the read, and held, begins
         while at < len(text):
             if self.pasting:
                 end = text.find(PASTE_END, at)
                 if end < 0:
                     cut = _cut_marker(text, PASTE_END, at)
-                    out.append(text[start:cut])
-                    self._hold(text[cut:], now)
-                    return [part for part in out if part != ""]
+                    break
                 self.pasting = False
                 at = end + len(PASTE_END)
                 continue
@@ -81,9 +80,8 @@ class EscapeKeys:
                 break
             after = text[esc + 1 : esc + 2]
             if after == "" or (after == "[" and PASTE_START.startswith(text[esc:])):
-                out.append(text[start:esc])  # cut by the read: wait for what follows
-                self._hold(text[esc:], now)
-                return [part for part in out if part != ""]
+                cut = esc  # wait for what follows
+                break
             if after in STARTS_A_SEQUENCE:
                 if text.startswith(PASTE_START, esc):
                     self.pasting = True
@@ -93,11 +91,10 @@ class EscapeKeys:
                 continue
             out += [text[start:esc], None]  # Escape, then the next key on its own
             start = at = esc + 1
-        out.append(text[start:])
+        out.append(text[start:cut])
+        if cut < len(text):
+            self.held, self.held_at = text[cut:], now
         return [part for part in out if part != ""]
-
-    def _hold(self, text: str, now: float) -> None:
-        self.held, self.held_at = text, now
 
     def flush(self) -> list[str | None]:
         """What is held, once nothing more came: a lone ESC is Escape; anything else goes to the parser."""

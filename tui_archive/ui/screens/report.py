@@ -101,8 +101,6 @@ class ReportScreen(CatchesUp, Screen[None]):
         self.related = related
         self.opened = 0
         """How many reports were opened in the screen: a part read for an earlier one is not shown."""
-        self._summary_shown: Text | None = None
-        self._body_shown: str | None = None
         self.open(report, matches)
 
     def compose(self) -> ComposeResult:
@@ -194,9 +192,8 @@ class ReportScreen(CatchesUp, Screen[None]):
         body: Markdown = self.query_one("#report-body", _markdown())
         body.display = bool(body_text)
         shown = clean(body_text or "", multiline=True)
-        if shown or self._body_shown != "":  # (no body, and none shown: nothing to redo)
+        if shown or body.source:  # (no body, and none shown: nothing to redo)
             await body.update(shown)
-            self._body_shown = shown
         if self.matches:
             self._mark_body(body)
         more = self.query_one("#report-more", Static)
@@ -219,9 +216,9 @@ class ReportScreen(CatchesUp, Screen[None]):
         return with_matches(safe_text(text or "", multiline=True, limit=PART), self.matches)
 
     def _show_summary(self, text: Text) -> None:
-        if text != self._summary_shown:  # the same text again would lay the screen out for nothing
-            self.query_one("#report-summary", Static).update(text)
-            self._summary_shown = text
+        summary = self.query_one("#report-summary", Static)
+        if text != summary.content:  # the same text again would lay the screen out for nothing
+            summary.update(text)
 
     def _mark_body(self, body: Markdown) -> None:
         """The search's words marked in each block of the body's text (paragraphs, headings, items, cells)."""
