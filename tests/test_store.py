@@ -438,6 +438,30 @@ def test_search_orders_best_match_first(relevance_store):
     assert ids(relevance_store.window(Listing(text="cobalt ", reverse=True), 0, 10)) == ["B", "A"]
 
 
+def test_equally_good_matches_list_newest_first_in_every_reader(tmp_path):
+    """Reports that match equally well come newest first (reversed: oldest first), and the
+    list's windows, the cursor's place, an export and the marked reports all agree on it."""
+    same = [{"id": f"R{i}", "title": "Note", "summary": "Cobalt prices this week."} for i in range(1, 6)]
+    best = {"id": "BEST", "title": "Note", "summary": "Cobalt, cobalt and cobalt."}
+    store = make_store(tmp_path / "ties.db", [*same[:2], best, *same[2:]])
+    try:
+        rowid = {report.id: report.rowid for report in store.window(Listing(), 0, 10)}
+        for reverse, expected in (
+            (False, ["BEST", "R5", "R4", "R3", "R2", "R1"]),
+            (True, ["R1", "R2", "R3", "R4", "R5", "BEST"]),
+        ):
+            listing = Listing(text="cobalt ", reverse=reverse)
+            assert [r.id for offset in (0, 2, 4) for r in store.window(listing, offset, 2, brief=True)] == expected
+            assert [r.id for r in store.iter_listing(listing, size=2)] == expected
+            with store.session() as session:
+                assert [session.position(listing, report_id) for report_id in expected] == list(range(6))
+                assert session.position(listing, "nowhere") is None
+            marked = [rowid["R2"], rowid["BEST"], rowid["R4"]]
+            assert store.listed_order(listing, marked) == [rowid[i] for i in expected if rowid[i] in marked]
+    finally:
+        store.close()
+
+
 def test_search_with_an_explicit_sort_uses_that_sort(relevance_store):
     assert ids(relevance_store.window(Listing(text="cobalt ", sort="date"), 0, 10)) == ["B", "A"]
     assert ids(relevance_store.window(Listing(text="cobalt ", sort="id"), 0, 10)) == ["A", "B"]
