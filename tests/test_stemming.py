@@ -30,6 +30,7 @@ from .samples import HARBOUR
 
 pytestmark = pytest.mark.unit
 
+
 def found(store: Store, text: str, *, typing: bool = False) -> list[str]:
     return sorted(report.id for report in store.window(Listing(text=text, typing=typing), 0, 100))
 
