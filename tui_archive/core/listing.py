@@ -8,9 +8,9 @@ two cores; see benchmarks/):
   does.
 - Best match: bm25 over every match of a word in nearly every report takes
   about a second, so ranking is bounded. The newest RELEVANCE_CANDIDATES
-  matches (by rowid, i.e. the most recently added) are ranked by bm25 and come
-  first; any older matches follow, newest first. Below that many matches the
-  ranking is exact.
+  matches (by rowid, i.e. the most recently added) are ranked by bm25, from
+  the index alone, and come first (equal scores newest first); any older
+  matches follow, newest first. Below that many matches the ranking is exact.
 - Search text with another sort: matches are joined and sorted, except when
   they are dense (most reports match): then the sort's index is walked and
   each report checked against the full-text index, which finds a screenful
