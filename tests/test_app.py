@@ -44,11 +44,11 @@ async def test_lists_seed_reports_newest_first_with_detail(app: ArchiveApp):
         assert shown_ids(app) == SEED_IDS
         assert "4 reports" in status(app)
         assert app.title == "Global Analysis Archive"
-        detail = str(app.screen.query_one("#detail-summary", Static).render())
+        detail = app.screen.query_one(DetailPane).part("summary")
         assert detail.startswith("A Malaysian engineering study")
         await pilot.press("down")
         await pilot.pause()
-        detail = str(app.screen.query_one("#detail-summary", Static).render())
+        detail = app.screen.query_one(DetailPane).part("summary")
         assert detail.startswith("The source argues that China")
 
 
@@ -76,7 +76,7 @@ async def test_search_with_no_match_says_so(app: ArchiveApp):
         await wait_for_listing(pilot, "zebra")
         assert shown_ids(app) == []
         assert "0 of 4 match 'zebra'" in status(app)
-        assert "No report highlighted" in str(app.screen.query_one("#detail-summary", Static).render())
+        assert "No report highlighted" in app.screen.query_one(DetailPane).part("summary")
 
 
 async def test_sort_key_and_reverse_change_the_order(app: ArchiveApp, archive_path: Path):
@@ -121,7 +121,7 @@ async def test_enter_opens_report_and_counts_a_view(app: ArchiveApp, archive_pat
         assert isinstance(app.screen, BrowseScreen)
         table = app.screen.query_one(ReportTable)
         assert table.report_at(3).views == 2
-        assert "2 views" in str(app.screen.query_one("#detail-meta", Static).render())
+        assert "2 views" in app.screen.query_one(DetailPane).part("meta")
 
 
 async def test_access_button_opens_report(app: ArchiveApp, archive_path: Path):
@@ -256,8 +256,8 @@ async def test_archive_text_is_shown_literally(tmp_path: Path):
     app = ArchiveApp(store)
     async with app.run_test(size=(120, 32)) as pilot:
         await settle(pilot)
-        assert "Q3 [draft] outlook [/]" in str(app.screen.query_one("#detail-title", Static).render())
-        assert "[bold]not bold[/bold]" in str(app.screen.query_one("#detail-summary", Static).render())
+        assert "Q3 [draft] outlook [/]" in app.screen.query_one(DetailPane).part("title")
+        assert "[bold]not bold[/bold]" in app.screen.query_one(DetailPane).part("summary")
         await pilot.press("enter")
         await settle(pilot)
         assert "Q3 [draft] outlook [/]" in str(app.screen.query_one("#report-title", Static).render())

@@ -18,6 +18,7 @@ from tui_archive.ui.app import ArchiveApp
 from tui_archive.ui.screens.browse import BrowseScreen
 from tui_archive.ui.screens.error import ErrorScreen
 from tui_archive.ui.screens.report import ReportScreen
+from tui_archive.ui.widgets.detail import DetailPane
 
 from .helpers import browse_screen, browse_status, dump, settle, status, views_in_file, wait_for
 
@@ -81,7 +82,7 @@ async def test_locked_archive_while_counting_a_view(archive_path: Path, monkeypa
             await settle(pilot)
             # The waiting view landed once the lock was gone, and the note is gone.
             await wait_for(pilot, lambda: "busy" not in status(app), what="the archive-busy note to go")
-            assert "RPT-1045 · Rare Earths · 2026-02-12 · 1 view" in str(app.screen.query_one("#detail-meta").render())
+            assert "RPT-1045 · Rare Earths · 2026-02-12 · 1 view" in app.screen.query_one(DetailPane).part("meta")
     assert views_in_file(archive_path, "RPT-1045") == 1
 
 

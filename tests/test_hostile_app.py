@@ -18,6 +18,7 @@ from tui_archive.core.store import Store
 from tui_archive.ui.app import ArchiveApp
 from tui_archive.ui.screens.history import HistoryScreen
 from tui_archive.ui.screens.report import ReportScreen
+from tui_archive.ui.widgets.detail import DetailPane
 from tui_archive.ui.widgets.facets import FacetPanel
 from tui_archive.ui.widgets.report_table import ReportTable
 
@@ -70,9 +71,9 @@ async def test_browse_screen_shows_hostile_text_literally_and_aligned(hostile_st
             assert table.render_line(y).cell_length == width
         # Walk the rows: the detail pane shows each one literally.
         for record in HOSTILE:
-            title = str(app.screen.query_one("#detail-title", Static).render())
+            title = app.screen.query_one(DetailPane).part("title")
             assert_shown_or_cut(title, clean(record["title"]), 1000)
-            summary = str(app.screen.query_one("#detail-summary", Static).render())
+            summary = app.screen.query_one(DetailPane).part("summary")
             assert_shown_or_cut(summary, clean(record["summary"], multiline=True), 2000)
             assert_inert(screen_text(app))
             await pilot.press("down")
@@ -84,9 +85,9 @@ async def test_detail_pane_keeps_markup_as_typed(hostile_store):
     app = ArchiveApp(hostile_store)
     async with app.run_test(size=(120, 32)) as pilot:
         await settle(pilot)
-        assert str(app.screen.query_one("#detail-title", Static).render()) == HOSTILE[0]["title"]
-        assert str(app.screen.query_one("#detail-summary", Static).render()) == HOSTILE[0]["summary"]
-        assert "[b]Cat[/b]" in str(app.screen.query_one("#detail-meta", Static).render())
+        assert app.screen.query_one(DetailPane).part("title") == HOSTILE[0]["title"]
+        assert app.screen.query_one(DetailPane).part("summary") == HOSTILE[0]["summary"]
+        assert "[b]Cat[/b]" in app.screen.query_one(DetailPane).part("meta")
         assert app.is_running
 
 
@@ -410,7 +411,7 @@ async def test_ten_megabyte_fields_show_a_screenful_and_stay_responsive(huge_arc
         assert sum(len(str(getattr(r, name) or "")) for r in held for name in BRIEF_LIMITS) < 50_000
         for _ in range(table.row_count):
             report = table.highlighted
-            detail = str(app.screen.query_one("#detail-title", Static).render())
+            detail = app.screen.query_one(DetailPane).part("title")
             assert len(detail) <= 1001
             await pilot.press("enter")
             await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen), what="the report screen")

@@ -13,6 +13,7 @@ from tui_archive.core.watch import read_fresh
 from tui_archive.ui.app import ArchiveApp
 from tui_archive.ui.screens import browse
 from tui_archive.ui.screens.report import ReportScreen
+from tui_archive.ui.widgets.detail import DetailPane
 
 from .helpers import (
     SEED_IDS,
@@ -78,7 +79,7 @@ async def test_views_counted_elsewhere_show_in_place_and_the_highlight_stays(arc
         await wait_for(pilot, lambda: views_shown(app, "RPT-1279") == 1, what="the highlighted report's view")
         assert shown_ids(app) == SEED_IDS
         assert highlighted_id(app) == "RPT-1279"
-        assert "1 view" in str(browse_screen(app).query_one("#detail-meta").render())
+        assert "1 view" in browse_screen(app).query_one(DetailPane).part("meta")
         assert "new report" not in browse_status(app)
         assert "row 2 of 4 reports" in browse_status(app)
 

@@ -86,7 +86,7 @@ async def meta_width(size: tuple[int, int], tmp_path: Path) -> int:
     app = ArchiveApp(store)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        width = app.screen.query_one("#detail-meta").content_region.width
+        width = app.screen.query_one("#detail-text").scrollable_content_region.width
     store.close()
     return width
 

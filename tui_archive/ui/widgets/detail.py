@@ -5,8 +5,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Vertical
 from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widgets import Button, Static
 
 from ...core.matches import Highlighter, Snippet
@@ -14,6 +16,7 @@ from ...core.model import BRIEF_LIMITS, Report
 from ...core.store import Store
 from ..text import safe_text, snippet_text, with_matches
 from ..workers import run_blocking
+from .scrolling import set_virtual_height
 
 
 def report_meta(report: Report) -> Text:
@@ -48,37 +51,105 @@ def _maybe_cut(report: Report, field: str, text: Text) -> Text:
     return text
 
 
-class DetailPane(VerticalScroll):
+class ReportText(ScrollView, can_focus=True):
+    """The highlighted report's title, facts, summary, the body's words around a match and its link,
+    wrapped to the pane's width and drawn a line at a time.
+
+    Another report highlighted is wrapped into lines here and drawn again in place: the
+    rest of the screen is laid out again only when the pane's scrollbar comes or goes.
+    (As a column of widgets, each sized to its text, every report highlighted laid the
+    whole screen out again, twice for each PageDown at 120x32: a third of its CPU.)
+    """
+
+    COMPONENT_CLASSES = {"report-text--title", "report-text--meta", "report-text--note"}
+
+    DEFAULT_CSS = """
+    ReportText {
+        height: 1fr;
+        overflow-x: hidden;
+        scrollbar-gutter: stable;
+        background: $surface;
+    }
+    ReportText > .report-text--title {
+        text-style: bold;
+        color: $text-primary;
+    }
+    ReportText > .report-text--meta {
+        color: $text-muted;
+    }
+    ReportText > .report-text--note {
+        color: $text-muted;
+    }
+    """
+
+    _LOOKS = {
+        "title": "report-text--title",
+        "meta": "report-text--meta",
+        "snippet": "report-text--note",
+        "link": "report-text--note",
+    }
+    _TIGHT = {"title"}
+    """Parts with no blank line between them and the next (the title sits on the facts)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._parts: dict[str, Text] = {}
+        self._lines: list[tuple[str | None, Strip]] = []
+        """Each line wrapped, with the look of its part: the colours are the theme's when drawn."""
+
+    def part(self, name: str) -> str:
+        """The text shown as ``name`` (title, meta, summary, snippet, link), unwrapped; "" if none."""
+        text = self._parts.get(name)
+        return text.plain if text is not None else ""
+
+    def show(self, parts: dict[str, Text], *, top: bool = True) -> None:
+        """Show these parts, in this order, from the first line (``top``) or where the reader is."""
+        self._parts = dict(parts)
+        self._wrap()
+        if top:
+            self.scroll_home(animate=False)
+
+    def on_resize(self) -> None:
+        self._wrap()
+
+    def _wrap(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0 or not self.is_mounted:
+            return
+        console = self.app.console
+        options = console.options.update_width(width)
+        lines: list[tuple[str | None, Strip]] = []
+        previous = ""
+        for name, text in self._parts.items():
+            if lines and previous not in self._TIGHT:
+                lines.append((None, Strip([])))
+            look = self._LOOKS.get(name)
+            lines += [(look, Strip(line)) for line in console.render_lines(text, options, pad=False, new_lines=False)]
+            previous = name
+        self._lines = lines
+        set_virtual_height(self, len(lines))
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width, base = self.scrollable_content_region.width, self.rich_style
+        index = round(self.scroll_y) + y
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        look, line = self._lines[index]
+        style = base + self.get_component_rich_style(look) if look else base
+        return line.apply_style(style).extend_cell_length(width, base)
+
+
+class DetailPane(Vertical):
     """Title, ID, category, date, views and the whole summary, wrapped; the search's words marked in them,
-    and where they match only in the body, the words of the body around the match."""
+    and where they match only in the body, the words of the body around the match. The Access button
+    stays at the foot of the pane, however long the text above it."""
 
     DEFAULT_CSS = """
     DetailPane {
         padding: 0 1;
         border: tall $panel;
         background: $surface;
-    }
-    #detail-title {
-        text-style: bold;
-        color: $text-primary;
-    }
-    #detail-meta {
-        color: $text-muted;
-        margin-bottom: 1;
-    }
-    #detail-summary {
-        margin-bottom: 1;
-    }
-    #detail-snippet {
-        margin-bottom: 1;
-        color: $text-muted;
-    }
-    #detail-link {
-        color: $text-muted;
-        margin-bottom: 1;
-    }
-    #access {
-        margin-bottom: 1;
     }
     """
 
@@ -94,22 +165,24 @@ class DetailPane(VerticalScroll):
         """Where the body's words around a match are read from (none: not shown)."""
         self.report: Report | None = None
         self.matches = Highlighter()
+        self._parts: dict[str, Text] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static(id="detail-title")
-        yield Static(id="detail-meta")
-        yield Static(id="detail-summary")
-        yield Static(id="detail-snippet")
-        yield Static(id="detail-link")
+        yield ReportText(id="detail-text")
         yield Button("Access ▸", id="access", variant="primary", compact=True, action="screen.access")
 
     def on_mount(self) -> None:
         self.show(None)
 
+    def part(self, name: str) -> str:
+        """The text shown as ``name`` (title, meta, summary, snippet, link); "" if none."""
+        return self.query_one(ReportText).part(name)
+
     def show(self, report: Report | None, matches: Highlighter | None = None) -> None:
         """Show ``report`` (none: say so), the words of the search (``matches``) marked."""
         matches = matches or Highlighter()
         shown = self.report
+        text = self.query_one(ReportText)
         if (
             report is not None
             and shown is not None
@@ -118,36 +191,31 @@ class DetailPane(VerticalScroll):
             and report == shown.counted(report.views)
         ):  # the report shown, with a view counted: only its views change
             self.report = report
-            show_views(self.query_one("#detail-meta", Static), report)
+            self._parts["meta"] = report_meta(report)
+            text.show(self._parts, top=False)
             return
         self.report = report
         self.matches = matches
-        snippet = self.query_one("#detail-snippet", Static)
-        snippet.display = False
-        title = self.query_one("#detail-title", Static)
-        meta = self.query_one("#detail-meta", Static)
-        summary = self.query_one("#detail-summary", Static)
         button = self.query_one("#access", Button)
-        link = self.query_one("#detail-link", Static)
-        link.display = bool(report is not None and report.url and report.url.strip())
-        if report is not None and link.display:
-            link.update(Text.assemble("o opens ", safe_text(report.url, limit=BRIEF_LIMITS["url"])))
         if report is None:
-            title.update("")
-            meta.update("")
-            summary.update(Text("No report highlighted.", style="dim"))
+            self._parts = {"summary": Text("No report highlighted.", style="dim")}
+            text.show(self._parts)
             button.display = False
             return
-        title_text = with_matches(safe_text(report.title, limit=BRIEF_LIMITS["title"]), matches)
-        title.update(_maybe_cut(report, "title", title_text))
-        meta.update(report_meta(report))
-        text = safe_text(report.summary or "(no summary)", multiline=True, limit=BRIEF_LIMITS["summary"])
+        title = with_matches(safe_text(report.title, limit=BRIEF_LIMITS["title"]), matches)
+        summary = safe_text(report.summary or "(no summary)", multiline=True, limit=BRIEF_LIMITS["summary"])
         if report.summary:
-            with_matches(text, matches)
-        summary.update(_maybe_cut(report, "summary", text))
+            with_matches(summary, matches)
+        self._parts = {
+            "title": _maybe_cut(report, "title", title),
+            "meta": report_meta(report),
+            "summary": _maybe_cut(report, "summary", summary),
+        }
+        if report.url and report.url.strip():
+            self._parts["link"] = Text.assemble("o opens ", safe_text(report.url, limit=BRIEF_LIMITS["url"]))
+        text.show(self._parts)
         button.display = True
-        self.scroll_home(animate=False)
-        seen = any(span.style for span in title_text.spans) or any(span.style for span in text.spans)
+        seen = any(span.style for span in title.spans) or any(span.style for span in summary.spans)
         if matches and not seen and self.store is not None and report.rowid is not None:
             self._read_snippet(self.store, report, matches)
 
@@ -165,6 +233,9 @@ class DetailPane(VerticalScroll):
     def _snippet_read(self, message: _SnippetRead) -> None:
         if message.report is not self.report or message.snippet is None:
             return  # another report is shown by now, or the body does not match either
-        snippet = self.query_one("#detail-snippet", Static)
-        snippet.update(Text.assemble(("In the body: ", "bold"), snippet_text(message.snippet, self.matches)))
-        snippet.display = True
+        snippet = Text.assemble(("In the body: ", "bold"), snippet_text(message.snippet, self.matches))
+        # After the summary, before the link.
+        parts = list(self._parts.items())
+        at = next((i for i, (name, _) in enumerate(parts) if name == "link"), len(parts))
+        self._parts = dict([*parts[:at], ("snippet", snippet), *parts[at:]])
+        self.query_one(ReportText).show(self._parts, top=False)

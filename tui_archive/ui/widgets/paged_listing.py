@@ -15,7 +15,6 @@ from collections.abc import Callable
 from functools import partial
 
 from textual import on
-from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -27,6 +26,7 @@ from ...core.source import Counts, ListingSource, Opening
 from ..keys import WaitingKeys
 from ..workers import run_blocking
 from .pages import PAGE_SIZE, Pages
+from .scrolling import set_virtual_height
 
 
 class PagedListing(ScrollView, can_focus=True):
@@ -339,19 +339,7 @@ class PagedListing(ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.height - 1)
 
     def _update_virtual_size(self) -> None:
-        size = Size(0, self.row_count + 1)
-        if size == self.virtual_size:
-            return
-        height = self.container_size.height
-        if self.show_vertical_scrollbar and min(size.height, self.virtual_size.height) > height:
-            # Longer or shorter, the list still needs its scrollbar, so nothing else on screen moves:
-            # the scrollbar and the rows are redrawn without laying the whole screen out again (a
-            # search's first page and then its count each did, 10 to 15 ms each at 120x32).
-            self.set_reactive(ScrollView.virtual_size, size)
-            self._scroll_update(size)
-            self.refresh()
-        else:
-            self.virtual_size = size
+        set_virtual_height(self, self.row_count + 1)
 
     def validate_cursor_row(self, row: int) -> int:
         return max(0, min(row, self.row_count - 1)) if self.row_count else 0
