@@ -213,6 +213,11 @@ def report_lines(f: dict) -> tuple[list[Line], list[str]]:
     return lines, errors
 
 
+def _samples(figures: dict, kind: str) -> str:
+    count = figures.get("searches" if kind == "search" else "pages")
+    return "?" if count is None else f"{count:,}"
+
+
 def session_lines(figures: dict, n: int) -> list[Line]:
     """Many sessions on one archive, beside a lone one (see benchmarks/sessions.py)."""
     alone, together = figures["alone"], figures["together"]
@@ -240,7 +245,8 @@ def session_lines(figures: dict, n: int) -> list[Line]:
                 *with_target(
                     "sessions_latency",
                     ratio,
-                    f"{fmt_s(together[f'{kind}_p95_s'])} vs {fmt_s(alone[f'{kind}_p95_s'])} alone ({ratio:.2f}×)",
+                    f"{fmt_s(together[f'{kind}_p95_s'])} vs {fmt_s(alone[f'{kind}_p95_s'])} alone ({ratio:.2f}×; "
+                    f"{_samples(together, kind)} and {_samples(alone, kind)} samples)",
                 ),
             )
         )
