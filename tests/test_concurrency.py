@@ -205,3 +205,82 @@ def test_views_counted_at_once_by_several_processes_wait_their_turn(archive_path
         counter.stdout.close()
         counter.stderr.close()
     assert views_in_file(archive_path, "RPT-280") == before + 480
+
+
+def journal_mode(path: Path) -> str:
+    with sqlite3.connect(path) as conn:
+        return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+
+
+def test_an_import_into_a_new_archive_lands_whole_and_leaves_it_shared(tmp_path: Path, big_jsonl: Path):
+    """A new archive is filled under a rollback journal (each page written once), then goes back to
+    the WAL, so that sessions read it while others write, as any archive."""
+    path = tmp_path / "new.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "tui_archive", "import", str(big_jsonl), "--db", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert journal_mode(path) == "wal"
+    assert not Path(str(path) + "-journal").exists()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM reports").fetchone()[0] == 80_000
+        found = conn.execute("SELECT count(*) FROM reports_fts WHERE reports_fts MATCH 'magnets'").fetchone()[0]
+        assert found == 80_000
+
+
+def test_an_import_into_an_archive_someone_has_open_keeps_the_wal(tmp_path: Path):
+    """Someone has the new archive open: the import writes through the WAL, and they go on reading
+    (it empty, until the import commits) without waiting."""
+    from tui_archive.core.listing import Listing
+    from tui_archive.core.store import Store
+
+    path = tmp_path / "shared.db"
+    with Store(path) as importing, Store(path) as reading:
+        assert reading.count(Listing()) == 0
+        with importing.writer() as writer:
+            for i in range(30_000):
+                writer.upsert({"id": f"S-{i}", "title": f"shared report {i}"})
+            writer.flush()
+            started = time.monotonic()
+            assert reading.count(Listing()) == 0  # the import's rows are not committed yet
+            assert reading.window(Listing(), 0, 5) == []
+            assert time.monotonic() - started < 1.0
+            assert Path(str(path) + "-wal").exists()
+        assert reading.count(Listing()) == 30_000
+    assert journal_mode(path) == "wal"
+
+
+def test_an_import_into_a_new_archive_killed_halfway_leaves_it_empty_and_usable(tmp_path: Path, big_jsonl: Path):
+    path = tmp_path / "new.db"
+    importer = python("-m", "tui_archive", "import", str(big_jsonl), "--db", str(path))
+    # Written straight to the file: wait until it has grown, then kill the import without warning.
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and importer.poll() is None and _size(path) < 4_000_000:
+        time.sleep(0.02)
+    assert importer.poll() is None, "the import finished before it could be killed; make the file bigger"
+    os.kill(importer.pid, signal.SIGKILL)
+    importer.wait(timeout=10)
+    importer.stdout.close()
+    importer.stderr.close()
+    assert Path(str(path) + "-journal").exists()  # what undoes the part written
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM reports").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM reports_fts").fetchone()[0] == 0
+    again = subprocess.run(
+        [sys.executable, "-m", "tui_archive", "import", str(big_jsonl), "--db", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 0, again.stderr
+    assert journal_mode(path) == "wal"
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM reports").fetchone()[0] == 80_000
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
