@@ -102,12 +102,22 @@ class ReportText(ScrollView, can_focus=True):
         text = self._parts.get(name)
         return text.plain if text is not None else ""
 
-    def show(self, parts: dict[str, Text], *, top: bool = True) -> None:
-        """Show these parts, in this order, from the first line (``top``) or where the reader is."""
+    def show(self, parts: dict[str, Text]) -> None:
+        """Show these parts, in this order, from the first line."""
         self._parts = dict(parts)
         self._wrap()
-        if top:
-            self.scroll_home(animate=False)
+        self.scroll_home(animate=False)
+
+    def put(self, name: str, text: Text, *, before: str | None = None) -> None:
+        """Show ``text`` as the part ``name``, the reader left where they are: in its place if it is
+        shown, else before the part ``before`` if that is shown, else last."""
+        names = list(self._parts)
+        if name not in self._parts and before in self._parts:
+            at = names.index(before)
+            self._parts = {key: self._parts.get(key, text) for key in [*names[:at], name, *names[at:]]}
+        else:
+            self._parts[name] = text
+        self._wrap()
 
     def on_resize(self) -> None:
         self._wrap()
@@ -165,7 +175,6 @@ class DetailPane(Vertical):
         """Where the body's words around a match are read from (none: not shown)."""
         self.report: Report | None = None
         self.matches = Highlighter()
-        self._parts: dict[str, Text] = {}
 
     def compose(self) -> ComposeResult:
         yield ReportText(id="detail-text")
@@ -191,29 +200,27 @@ class DetailPane(Vertical):
             and report == shown.counted(report.views)
         ):  # the report shown, with a view counted: only its views change
             self.report = report
-            self._parts["meta"] = report_meta(report)
-            text.show(self._parts, top=False)
+            text.put("meta", report_meta(report))
             return
         self.report = report
         self.matches = matches
         button = self.query_one("#access", Button)
         if report is None:
-            self._parts = {"summary": Text("No report highlighted.", style="dim")}
-            text.show(self._parts)
+            text.show({"summary": Text("No report highlighted.", style="dim")})
             button.display = False
             return
         title = with_matches(safe_text(report.title, limit=BRIEF_LIMITS["title"]), matches)
         summary = safe_text(report.summary or "(no summary)", multiline=True, limit=BRIEF_LIMITS["summary"])
         if report.summary:
             with_matches(summary, matches)
-        self._parts = {
+        parts = {
             "title": _maybe_cut(report, "title", title),
             "meta": report_meta(report),
             "summary": _maybe_cut(report, "summary", summary),
         }
         if report.url and report.url.strip():
-            self._parts["link"] = Text.assemble("o opens ", safe_text(report.url, limit=BRIEF_LIMITS["url"]))
-        text.show(self._parts)
+            parts["link"] = Text.assemble("o opens ", safe_text(report.url, limit=BRIEF_LIMITS["url"]))
+        text.show(parts)
         button.display = True
         seen = any(span.style for span in title.spans) or any(span.style for span in summary.spans)
         if matches and not seen and self.store is not None and report.rowid is not None:
@@ -234,8 +241,4 @@ class DetailPane(Vertical):
         if message.report is not self.report or message.snippet is None:
             return  # another report is shown by now, or the body does not match either
         snippet = Text.assemble(("In the body: ", "bold"), snippet_text(message.snippet, self.matches))
-        # After the summary, before the link.
-        parts = list(self._parts.items())
-        at = next((i for i, (name, _) in enumerate(parts) if name == "link"), len(parts))
-        self._parts = dict([*parts[:at], ("snippet", snippet), *parts[at:]])
-        self.query_one(ReportText).show(self._parts, top=False)
+        self.query_one(ReportText).put("snippet", snippet, before="link")  # after the summary
