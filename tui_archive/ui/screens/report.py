@@ -23,7 +23,7 @@ from .. import actions
 from ..messages import ArchiveChanged, CatchesUp, ViewHeard
 from ..text import markdown_parser, safe_text, with_matches, with_matches_content
 from ..widgets.chrome import TitleHeader
-from ..widgets.detail import report_meta, show_views
+from ..widgets.detail import report_meta
 from ..widgets.footer import KeysFooter
 from ..workers import run_blocking
 
@@ -159,9 +159,18 @@ class ReportScreen(CatchesUp, Screen[None]):
         link.update(Text.assemble(("Link: ", "bold"), url, "…" if "url" in report.cut else ""))
 
     def _show_views(self, views: Views) -> None:
-        """Only the views changed: the line of facts is all that is drawn again."""
+        """Only the views changed: the line of facts is all that is drawn again.
+
+        Only when the line changes shape (``9 views`` to ``10 views``) is the screen
+        laid out again: a line that differs only in digits, at the same places,
+        wraps as before, so nothing else on screen moves.
+        """
         self.report = self.report.counted(views)
-        show_views(self.query_one("#report-meta", Static), self.report)
+        meta = self.query_one("#report-meta", Static)
+        text = report_meta(self.report)
+        shown = meta.content
+        same_shape = isinstance(shown, Text) and _differ_in_digits_only(shown.plain, text.plain)
+        meta.update(text, layout=not same_shape)
 
     # -- the summary and the body, a part at a time ------------------------------------
 
@@ -298,3 +307,9 @@ class ReportScreen(CatchesUp, Screen[None]):
 
     def action_scroll_end(self) -> None:
         self.query_one("#report").scroll_end()
+
+
+def _differ_in_digits_only(old: str, new: str) -> bool:
+    return len(old) == len(new) and all(
+        a == b or (a in "0123456789" and b in "0123456789") for a, b in zip(old, new, strict=True)
+    )

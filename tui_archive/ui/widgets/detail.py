@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from ...core.matches import Highlighter, Snippet
 from ...core.model import BRIEF_LIMITS, Report
@@ -23,25 +23,6 @@ def report_meta(report: Report) -> Text:
     """``RPT-1045 · Rare Earths · 2026-02-12 · 3 views``, archive text kept literal."""
     parts = [report.id or "(no ID)", report.category or "no category", report.date or "no date"]
     return Text(" · ").join([safe_text(part, limit=200) for part in parts] + [safe_text(report.views_label, limit=200)])
-
-
-def show_views(meta: Static, report: Report) -> None:
-    """Draw the line of facts again for a view counted.
-
-    Only when the line changes shape (``9 views`` to ``10 views``) is the screen
-    laid out again: a line that differs only in digits, at the same places,
-    wraps as before, so nothing else on screen moves.
-    """
-    text = report_meta(report)
-    shown = meta.content
-    same_shape = isinstance(shown, Text) and _differ_in_digits_only(shown.plain, text.plain)
-    meta.update(text, layout=not same_shape)
-
-
-def _differ_in_digits_only(old: str, new: str) -> bool:
-    return len(old) == len(new) and all(
-        a == b or (a in "0123456789" and b in "0123456789") for a, b in zip(old, new, strict=True)
-    )
 
 
 def _maybe_cut(report: Report, field: str, text: Text) -> Text:
