@@ -9,7 +9,16 @@ from tui_archive.core.store import Store
 from tui_archive.ui.app import ArchiveApp
 from tui_archive.ui.screens.browse import BrowseScreen
 
-from .helpers import browse_screen, notifications, screen_text, search, settle, wait_for, wait_for_listing
+from .helpers import (
+    browse_screen,
+    notifications,
+    screen_lines,
+    screen_text,
+    search,
+    settle,
+    wait_for,
+    wait_for_listing,
+)
 
 pytestmark = pytest.mark.app
 
@@ -105,3 +114,30 @@ async def test_an_empty_result_says_so_and_keys_that_need_a_report_say_why(store
             await settle(pilot)
             assert isinstance(app.screen, BrowseScreen), key
             assert any(f"No report {what}: no reports match" in n for n in notifications(app)), key
+
+
+@pytest.mark.parametrize("size", [(120, 32), (60, 20)])
+async def test_a_query_longer_than_the_box_shows_where_the_cursor_is(store: Store, size: tuple[int, int]):
+    """The box scrolls with the text typed, typed slowly or in one burst: its end in view while
+    typing, its start after Home, and its end again after End."""
+    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
+    query = "start " + " ".join(words * 2) + " zulu"
+    app = ArchiveApp(store)
+    async with app.run_test(size=size) as pilot:
+        await wait_for_listing(pilot)
+        box = search_box(app)
+        assert len(query) > box.content_size.width  # wider than the box
+        await search(pilot, query)
+
+        def box_line() -> str:
+            return screen_lines(app)[box.region.y]
+
+        assert "india juliet zulu" in box_line()
+        assert "start" not in box_line()
+        await pilot.press("home")
+        await settle(pilot)
+        assert "start alpha bravo" in box_line()
+        assert "zulu" not in box_line()
+        await pilot.press("end", "backspace", "backspace", "backspace", "backspace", "b", "y", "e")
+        await wait_for_listing(pilot, query[:-4] + "bye")
+        assert "juliet bye" in box_line()
