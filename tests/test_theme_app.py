@@ -155,3 +155,56 @@ async def test_light_themes_are_legible(store: Store, theme: str):
         await pilot.press("escape", "colon", "enter")
         await settle(pilot)
         assert worst_contrast(app, "a row number, or a report") >= wanted, "the go-to dialog's hint"
+
+
+def drawn_colours(app: ArchiveApp, text: str) -> tuple[object, object]:
+    """The colour and background of the first character of ``text`` where the screen draws it."""
+    for strip in app.screen._compositor.render_strips():
+        x = 0
+        line = "".join(segment.text for segment in strip)
+        start = line.find(text)
+        for segment in strip if start >= 0 else []:
+            if x <= start < x + len(segment.text):
+                assert segment.style is not None
+                return segment.style.color, segment.style.bgcolor
+            x += len(segment.text)
+    raise AssertionError(f"{text!r} is not on screen:\n" + "\n".join(screen_lines(app)))
+
+
+async def open_first_report(pilot) -> str:
+    """Enter on the list's first row; the report's title, once its screen shows it."""
+    from tui_archive.ui.screens.report import ReportScreen
+
+    await pilot.press("home", "enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ReportScreen)
+    return pilot.app.screen.report.title
+
+
+async def test_a_theme_chosen_between_two_reports_colours_the_second(store: Store, tmp_path: Path):
+    """The list keeps one report screen for every report it opens: a theme chosen while it is
+    closed reaches it, as if it were built anew in that theme."""
+    app = ArchiveApp(store, settings=SettingsFile(tmp_path / "one.json"))
+    async with app.run_test(size=(120, 32)) as pilot:
+        await wait_for_listing(pilot)
+        title = await open_first_report(pilot)
+        dark = drawn_colours(app, title)
+        await pilot.press("escape")
+        await settle(pilot)
+        await choose_theme_in_palette(pilot, "textual-light")
+        assert await open_first_report(pilot) == title
+        again = drawn_colours(app, title)
+        await pilot.press("escape")
+        await settle(pilot)
+        await choose_theme_in_palette(pilot, "textual-dark")
+        await open_first_report(pilot)
+        assert drawn_colours(app, title) == dark
+
+    settings = SettingsFile(tmp_path / "light.json")
+    settings.save_theme("textual-light")
+    fresh = ArchiveApp(store, settings=settings)
+    async with fresh.run_test(size=(120, 32)) as pilot:
+        await wait_for_listing(pilot)
+        await open_first_report(pilot)
+        light = drawn_colours(fresh, title)
+    assert again == light != dark
