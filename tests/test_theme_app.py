@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from rich.color import Color
+from rich.segment import Segment
 
 from tui_archive.core.settings import SettingsFile
 from tui_archive.core.store import Store
@@ -101,24 +102,32 @@ def contrast(one: Color, other: Color) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-def worst_contrast(app: ArchiveApp, text: str) -> float:
-    """The lowest contrast of the characters of ``text`` (the first place it is on screen)."""
+def drawn_over(app: ArchiveApp, text: str) -> list[Segment]:
+    """The segments that draw ``text`` where it first is on screen."""
     for strip in app.screen._compositor.render_strips():
         segments = list(strip)
-        line = "".join(segment.text for segment in segments)
-        start = line.find(text)
+        start = "".join(segment.text for segment in segments).find(text)
         if start < 0:
             continue
-        ratios, x = [], 0
+        over, x = [], 0
         for segment in segments:
             end = x + len(segment.text)
-            if end > start and x < start + len(text) and segment.text.strip() and segment.style is not None:
-                style = segment.style
-                assert style.color is not None and style.bgcolor is not None, (text, style)
-                ratios.append(contrast(style.color, style.bgcolor))
+            if end > start and x < start + len(text):
+                over.append(segment)
             x = end
-        return min(ratios)
+        return over
     raise AssertionError(f"{text!r} is not on screen:\n" + "\n".join(screen_lines(app)))
+
+
+def worst_contrast(app: ArchiveApp, text: str) -> float:
+    """The lowest contrast of the characters of ``text`` (the first place it is on screen)."""
+    ratios = []
+    for segment in drawn_over(app, text):
+        if segment.text.strip() and segment.style is not None:
+            style = segment.style
+            assert style.color is not None and style.bgcolor is not None, (text, style)
+            ratios.append(contrast(style.color, style.bgcolor))
+    return min(ratios)
 
 
 LIGHT_THEMES = ["textual-light", "catppuccin-latte", "solarized-light", "rose-pine-dawn", "atom-one-light"]
@@ -159,16 +168,9 @@ async def test_light_themes_are_legible(store: Store, theme: str):
 
 def drawn_colours(app: ArchiveApp, text: str) -> tuple[object, object]:
     """The colour and background of the first character of ``text`` where the screen draws it."""
-    for strip in app.screen._compositor.render_strips():
-        x = 0
-        line = "".join(segment.text for segment in strip)
-        start = line.find(text)
-        for segment in strip if start >= 0 else []:
-            if x <= start < x + len(segment.text):
-                assert segment.style is not None
-                return segment.style.color, segment.style.bgcolor
-            x += len(segment.text)
-    raise AssertionError(f"{text!r} is not on screen:\n" + "\n".join(screen_lines(app)))
+    style = drawn_over(app, text)[0].style
+    assert style is not None
+    return style.color, style.bgcolor
 
 
 async def open_first_report(pilot) -> str:
