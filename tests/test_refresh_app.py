@@ -101,6 +101,25 @@ async def test_new_reports_are_announced_and_r_shows_them_keeping_the_highlight(
         assert "new report" not in browse_status(app)
 
 
+async def test_reports_imported_one_import_after_another_are_all_counted(archive_path: Path):
+    app = ArchiveApp(Store(archive_path), watch=WATCH)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await open_on_second_row(pilot)
+        other_import(archive_path, NEW)
+        await wait_for(pilot, lambda: "2 new reports: R shows them" in browse_status(app), what="the first import")
+        other_session(archive_path, "RPT-280")  # a change that adds none
+        await wait_for(pilot, lambda: views_shown(app, "RPT-280") == 1, what="the view")
+        assert "2 new reports: R shows them" in browse_status(app)
+        other_import(archive_path, [{"id": f"RPT-95{i:02}", "title": f"report {i}"} for i in range(3)])
+        await wait_for(pilot, lambda: "5 new reports: R shows them" in browse_status(app), what="the second import")
+        await pilot.press("R")
+        await wait_for_listing(pilot)
+        assert "row 4 of 9 reports" in browse_status(app)
+        assert "new report" not in browse_status(app)
+        other_import(archive_path, [{"id": "RPT-9600", "title": "one more"}])
+        await wait_for(pilot, lambda: "1 new report: R shows it" in browse_status(app), what="an import after R")
+
+
 async def test_new_reports_in_a_search_are_shown_by_r_too(archive_path: Path):
     app = ArchiveApp(Store(archive_path), watch=WATCH)
     async with app.run_test(size=(120, 32)) as pilot:
@@ -227,9 +246,9 @@ async def test_rows_held_off_screen_are_read_again_once_they_come_on_screen(tmp_
     )
     asked: list[int] = []
 
-    def counting_read_fresh(store, rowids, since):
+    def counting_read_fresh(store, rowids, since, before=None):
         asked.append(len(rowids))
-        return read_fresh(store, rowids, since)
+        return read_fresh(store, rowids, since, before)
 
     monkeypatch.setattr(browse, "read_fresh", counting_read_fresh)
     app = ArchiveApp(store, watch=WATCH)

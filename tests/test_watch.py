@@ -102,6 +102,27 @@ def test_read_fresh_gives_the_rows_as_they_stand_and_counts_reports_added(store:
     assert read_fresh(store, [], fresh.newest).added == 0
 
 
+def test_the_count_of_new_reports_goes_on_from_the_last_reading(store: Store, archive_path: Path):
+    """Each reading again counts on from the one before: the count stays the number of reports after
+    the row asked about, through imports one after another, and after the newest are deleted."""
+    since = newest_row(store)
+    first = read_fresh(store, [], since)
+    assert first.added == 0
+    import_elsewhere(archive_path, NEW)
+    second = read_fresh(store, [], since, first)
+    assert second.added == 2
+    import_elsewhere(archive_path, [{"id": f"RPT-95{i:02}", "title": f"report {i}"} for i in range(5)])
+    third = read_fresh(store, [], since, second)
+    assert third.added == 7 == read_fresh(store, [], since).added
+    assert read_fresh(store, [], since, third).added == 7  # nothing new: the same
+    assert read_fresh(store, [], third.newest, third).added == 0  # an answer about another row: not used
+    conn = sqlite3.connect(archive_path)
+    conn.execute("DELETE FROM reports WHERE id IN ('RPT-9503', 'RPT-9504')")  # the newest two
+    conn.commit()
+    conn.close()
+    assert read_fresh(store, [], since, third).added == 5
+
+
 def test_rows_deleted_elsewhere_are_left_out(store: Store, archive_path: Path):
     rowids = [report.rowid for report in store.window(Listing(), 0, 10, brief=True) if report.rowid]
     conn = sqlite3.connect(archive_path)

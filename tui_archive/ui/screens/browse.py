@@ -92,6 +92,8 @@ class BrowseScreen(CatchesUp, Screen[None]):
         self.status = StatusLine(readonly=store.readonly, note=note, id="status")
         self._newest: int | None = None
         """The newest row of the archive when the list was read: reports after it are new."""
+        self._last_fresh: Fresh | None = None
+        """The last reading again of the list's rows, whose count of new reports the next goes on from."""
         self._refreshing = False
         self._refresh_again = False
         self._report_screen: ReportScreen | None = None
@@ -123,6 +125,7 @@ class BrowseScreen(CatchesUp, Screen[None]):
         self.status.total = None
         self.status.added = 0
         self._newest = None
+        self._last_fresh = None
         store = self.store
 
         def newest() -> None:
@@ -273,12 +276,12 @@ class BrowseScreen(CatchesUp, Screen[None]):
             return
         self._refreshing = True
         self._refresh_again = False
-        store, listing, since = self.store, self.listing, self._newest
+        store, listing, since, before = self.store, self.listing, self._newest, self._last_fresh
 
         def work() -> None:
             fresh = None
             try:
-                fresh = read_fresh(store, rowids, since)
+                fresh = read_fresh(store, rowids, since, before)
             finally:
                 self.post_message(self._Refreshed(listing, fresh, rowids))
 
@@ -290,6 +293,7 @@ class BrowseScreen(CatchesUp, Screen[None]):
         self._refreshing = False
         fresh = message.fresh
         if fresh is not None and message.listing is self.listing:
+            self._last_fresh = fresh
             highlighted = self.table.highlighted
             changed = self.table.renew(fresh.reports, message.asked)
             now = self.table.highlighted
