@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -225,6 +229,43 @@ def test_import_skip_bad(archive_path, tmp_path):
     skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped:")]
     assert len(skipped) == 1 and "line 3" in skipped[0]
     assert views_in_file(archive_path, "G1") == 1
+
+
+def test_import_from_standard_input(tmp_path):
+    lines = "".join(json.dumps({"id": f"S{i}", "title": f"From stdin {i}"}) + "\n" for i in range(500))
+    result = CliRunner().invoke(cli, ["import", "-", "--db", str(tmp_path / "in.db")], input=lines)
+    assert result.exit_code == 0, result.output
+    assert "imported 500 reports" in result.stdout
+    listed = run("search", "--json", "-n", "1000", "--db", str(tmp_path / "in.db"))
+    assert len(json.loads(listed.stdout)) == 500
+
+
+def test_a_bad_line_on_standard_input_is_told_and_nothing_is_imported(archive_path):
+    before = archive_contents(archive_path)
+    result = CliRunner().invoke(cli, ["import", "-", "--db", str(archive_path)], input="id,title\nG1,Good\n,No id\n")
+    assert_clean_failure(result, "standard input: line 3")
+    assert archive_contents(archive_path) == before
+
+
+def test_import_from_a_command_as_the_shell_passes_it(tmp_path):
+    """``tui-archive import <(command)``: the shell passes a pipe as /dev/fd/N."""
+    read, write = os.pipe()
+    lines = "".join(json.dumps({"id": f"C{i}", "title": f"From a command {i}"}) + "\n" for i in range(100))
+
+    def feed() -> None:
+        with os.fdopen(write, "w", encoding="utf-8") as pipe:
+            pipe.write(lines)
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    db = tmp_path / "piped.db"
+    command = [sys.executable, "-m", "tui_archive", "import", f"/dev/fd/{read}", "--db", str(db)]
+    done = subprocess.run(command, pass_fds=(read,), capture_output=True, text=True, timeout=60)
+    os.close(read)
+    feeder.join(5)
+    assert done.returncode == 0, done.stderr
+    assert "imported 100 reports" in done.stdout
+    assert len(json.loads(run("search", "--json", "-n", "1000", "--db", str(db)).stdout)) == 100
 
 
 def test_import_missing_file(tmp_path, archive_path):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import threading
 from pathlib import Path
 
 import pytest
 
+from tui_archive.core import importers
 from tui_archive.core.importers import ImportFailed, import_files
 from tui_archive.core.listing import Listing
 from tui_archive.core.store import Store
@@ -275,6 +279,57 @@ def test_bad_input_imports_nothing(store, tmp_path, case):
     assert archive_contents(store.path) == before
     assert store.count() == 4
     assert store.get("G1") is None
+
+
+def piped(path: Path, content: str) -> threading.Thread:
+    """A FIFO at ``path`` that a thread writes ``content`` into, once, as a command would."""
+    os.mkfifo(path)
+
+    def write_once() -> None:
+        with contextlib.suppress(BrokenPipeError), path.open("w", encoding="utf-8") as fifo:
+            fifo.write(content)  # (an import that stops reading closes the pipe)
+
+    writer = threading.Thread(target=write_once, daemon=True)
+    writer.start()
+    return writer
+
+
+@pytest.mark.parametrize("reports", [2, 3000])  # within the first 4 KB read to tell the format, and far past it
+def test_a_pipe_imports_every_report(empty_store, tmp_path, reports):
+    lines = "".join(json.dumps({"id": f"P{i}", "title": f"Piped {i}"}) + "\n" for i in range(reports))
+    writer = piped(tmp_path / "fifo", lines)
+    result = import_files(empty_store, [tmp_path / "fifo"])
+    writer.join(5)
+    assert result.written == reports
+    assert empty_store.count() == reports
+    assert empty_store.get(f"P{reports - 1}").title == f"Piped {reports - 1}"
+
+
+def test_a_bad_record_in_a_pipe_is_told_by_its_name_and_line_and_imports_nothing(store, tmp_path):
+    writer = piped(tmp_path / "fifo", "id,title,views\nG1,Good,1\nB2,Bad views,many\n")
+    before = archive_contents(store.path)
+    with pytest.raises(ImportFailed) as caught:
+        import_files(store, [tmp_path / "fifo"])
+    writer.join(5)
+    assert [(p.file, p.where) for p in caught.value.problems] == [(str(tmp_path / "fifo"), "line 3")]
+    assert archive_contents(store.path) == before
+
+
+def test_a_pipe_longer_than_the_limit_is_refused_and_leaves_nothing_behind(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(importers, "MAX_PIPED", 4096)
+    monkeypatch.setattr(importers.tempfile, "tempdir", str(tmp_path / "spool"))
+    (tmp_path / "spool").mkdir()
+    lines = "".join(json.dumps({"id": f"P{i}", "title": f"Piped {i}"}) + "\n" for i in range(1000))
+    writer = piped(tmp_path / "fifo", lines)
+    before = archive_contents(store.path)
+    with pytest.raises(ImportFailed) as caught:
+        import_files(store, [tmp_path / "fifo"])
+    writer.join(5)
+    (problem,) = caught.value.problems
+    assert problem.file == str(tmp_path / "fifo")
+    assert "through a pipe: save it to a file and import that" in problem.message
+    assert archive_contents(store.path) == before
+    assert list((tmp_path / "spool").iterdir()) == []  # the copy is gone
 
 
 def test_missing_file_imports_nothing(store, tmp_path):

@@ -7,7 +7,12 @@ each problem is reported with its file and line. Reading and checking
 
 from __future__ import annotations
 
+import contextlib
+import os
 import queue
+import stat
+import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -62,12 +67,14 @@ class _Reading:
     stays flat whatever the size of the import.
     """
 
-    def __init__(self, paths: list[Path], result: ImportResult, fatal: list[Problem], skip_bad: bool) -> None:
-        self.paths = paths
+    def __init__(
+        self, files: list[tuple[Path, str]], result: ImportResult, fatal: list[Problem], skip_bad: bool
+    ) -> None:
+        self.files = files
         self.result = result
         self.fatal = fatal
         self.skip_bad = skip_bad
-        self.total_bytes = sum(file_size(path) for path in paths)
+        self.total_bytes = sum(file_size(path) for path, _ in files)
         self.queue: queue.Queue[_Batch | BaseException | None] = queue.Queue(_QUEUED_BATCHES)
         self.stopped = threading.Event()
         self.running = threading.Event()  # cleared while the writer needs the GIL to itself
@@ -111,8 +118,8 @@ class _Reading:
             done = 0
             batch: dict[str, dict[str, Any]] = {}
             name = None
-            for path in self.paths:
-                for (kind, value), position in self._read(path):
+            for path, label in self.files:
+                for (kind, value), position in self._read(path, label):
                     self.running.wait()
                     if kind == "name":
                         name = value
@@ -128,8 +135,7 @@ class _Reading:
         except BaseException as error:  # handed to the writing thread, which raises it
             self._put(error)
 
-    def _read(self, path: Path) -> Iterator[tuple[tuple[str, Any], Callable[[], int]]]:
-        label = str(path)
+    def _read(self, path: Path, label: str) -> Iterator[tuple[tuple[str, Any], Callable[[], int]]]:
         self.result.files.append(label)
         try:
             name, records, position = read_file(path)
@@ -154,6 +160,63 @@ class _Reading:
             self.fatal.append(Problem(label, "", f"cannot read it: {error}"))
 
 
+STDIN = "-"
+"""A file named so is standard input, as the command line takes it."""
+MAX_PIPED = 2 << 30
+"""The most bytes taken through standard input or a pipe (copied to a temporary file first, see
+:func:`_readable`): a 1M-report archive is 0.6 GB as JSON Lines, and an endless pipe
+(``yes |``) must not fill the disk."""
+
+
+def _readable(paths: Iterable[str | Path], stack: contextlib.ExitStack) -> list[tuple[Path, str]]:
+    """Each file to import, with the name its problems are told by.
+
+    A file is read from its start more than once (for its format, then its records, and again
+    to find where it stops being UTF-8), and a pipe gives its bytes only once: read straight,
+    ``tui-archive import <(command)`` lost the first 4 KB, and a smaller input came to
+    "imported 0 reports". So standard input (``-``), a pipe and a FIFO are first copied whole
+    to a temporary file, removed once the import is over. Devices (``/dev/zero``) are read as
+    files are: each opening reads them afresh, and the readers' own limits stop an endless one.
+    """
+    files = []
+    for given in paths:
+        label, path = str(given), Path(given)
+        try:
+            if label == STDIN:
+                label = "standard input"
+                path = _copied(sys.stdin.buffer, label, "", stack)
+            elif stat.S_ISFIFO(mode := _mode(path)) or stat.S_ISSOCK(mode):
+                with path.open("rb") as source:
+                    path = _copied(source, label, path.suffix, stack)
+        except OSError as error:
+            raise ImportFailed([Problem(label, "", f"cannot read it: {error.strerror or error}")]) from error
+        files.append((path, label))
+    return files
+
+
+def _mode(path: Path) -> int:
+    """The file's type and permissions; 0 when it cannot be looked at (the reader says why)."""
+    try:
+        return path.stat().st_mode
+    except OSError:
+        return 0
+
+
+def _copied(source: Any, label: str, suffix: str, stack: contextlib.ExitStack) -> Path:
+    handle, name = tempfile.mkstemp(prefix="tui-archive-import-", suffix=suffix)
+    copy = Path(name)
+    stack.callback(copy.unlink, missing_ok=True)
+    copied = 0
+    with os.fdopen(handle, "wb") as out:
+        while chunk := source.read(1 << 20):
+            copied += len(chunk)
+            if copied > MAX_PIPED:
+                limit = f"more than {MAX_PIPED >> 30} GB through a pipe: save it to a file and import that"
+                raise ImportFailed([Problem(label, "", limit)])
+            out.write(chunk)
+    return copy
+
+
 def import_files(
     store: Store,
     paths: Iterable[str | Path],
@@ -161,7 +224,7 @@ def import_files(
     skip_bad: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Import files into the archive in one transaction.
+    """Import files into the archive in one transaction (``-`` is standard input).
 
     Raises :class:`ImportFailed` (and writes nothing) if any record is bad,
     unless ``skip_bad``: then the good records land and the bad ones are
@@ -169,24 +232,26 @@ def import_files(
     """
     result = ImportResult()
     fatal: list[Problem] = []
-    with store.writer() as writer, _Reading([Path(p) for p in paths], result, fatal, skip_bad) as reading:
-        for batch in reading.batches():
-            if batch.name:
-                writer.set_name(batch.name)
-            if not result.problems or skip_bad:
-                # Binding rows to SQL is Python work; parsing is too. Taking
-                # turns (rather than fighting over the GIL) lets parsing run
-                # while SQLite builds the full-text index, without the GIL.
-                reading.running.clear()
-                try:
-                    writer.insert_rows(batch.rows)
-                finally:
-                    reading.running.set()
-                writer.index_new_rows()
-            if progress is not None:
-                progress(batch.done, reading.total_bytes)
-        if fatal or (result.problems and not skip_bad):
-            raise ImportFailed(fatal + result.problems)
-        writer.flush()
-        result.written = writer.written
+    with contextlib.ExitStack() as stack:
+        files = _readable(paths, stack)
+        with store.writer() as writer, _Reading(files, result, fatal, skip_bad) as reading:
+            for batch in reading.batches():
+                if batch.name:
+                    writer.set_name(batch.name)
+                if not result.problems or skip_bad:
+                    # Binding rows to SQL is Python work; parsing is too. Taking
+                    # turns (rather than fighting over the GIL) lets parsing run
+                    # while SQLite builds the full-text index, without the GIL.
+                    reading.running.clear()
+                    try:
+                        writer.insert_rows(batch.rows)
+                    finally:
+                        reading.running.set()
+                    writer.index_new_rows()
+                if progress is not None:
+                    progress(batch.done, reading.total_bytes)
+            if fatal or (result.problems and not skip_bad):
+                raise ImportFailed(fatal + result.problems)
+            writer.flush()
+            result.written = writer.written
     return result
