@@ -184,7 +184,10 @@ def _readable(paths: Iterable[str | Path], stack: contextlib.ExitStack) -> list[
         try:
             if label == STDIN:
                 label = "standard input"
-                path = _copied(sys.stdin.buffer, label, "", stack)
+                stdin = getattr(sys.stdin, "buffer", None)
+                if stdin is None:  # started with it closed
+                    raise ImportFailed([Problem(label, "", "there is none to read")])
+                path = _copied(stdin, label, "", stack)
             elif stat.S_ISFIFO(mode := _mode(path)) or stat.S_ISSOCK(mode):
                 with path.open("rb") as source:
                     path = _copied(source, label, path.suffix, stack)

@@ -67,8 +67,8 @@ SPREAD = 0.5
 the look; and each wait between looks is drawn between once and 1.5 times its length. Every
 session on one archive hears each commit at the same moment: without this, fifty sessions looked
 and read their rows again together (73 threads waiting for the two cores at an import's commit,
-then every 4 seconds in step, since each waits as long after a change), which held up a search
-typed at that moment by 200 to 500 ms. Spread, the same work keeps out of each other's way."""
+then every 4 seconds in step, since each waits as long after a change), and a search typed at
+those moments waited behind them. Spread, the same work keeps out of each other's way."""
 REPORTS_AFTER = 0.5
 """Seconds from the watcher's start to setting up the reports of writes (see :meth:`Watcher._run`)."""
 
