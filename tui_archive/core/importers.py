@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .errors import ArchiveError
 from .readers import BadRecord, Problem, file_size, first_undecodable, normalise, read_file
@@ -205,7 +205,7 @@ def _mode(path: Path) -> int:
         return 0
 
 
-def _copied(source: Any, label: str, suffix: str, stack: contextlib.ExitStack) -> Path:
+def _copied(source: IO[bytes], label: str, suffix: str, stack: contextlib.ExitStack) -> Path:
     handle, name = tempfile.mkstemp(prefix="tui-archive-import-", suffix=suffix)
     copy = Path(name)
     stack.callback(copy.unlink, missing_ok=True)

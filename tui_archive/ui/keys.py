@@ -19,7 +19,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from functools import partial
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast
 
 from textual import events
 from textual.app import App
@@ -34,7 +34,6 @@ KEY_SETTLE = 1.0
 Typed = events.Key | events.Paste
 
 
-@runtime_checkable
 class HoldsKeys(Protocol):
     """A widget that may put off what a key asked (until rows it waits for are shown, say).
 
@@ -46,6 +45,16 @@ class HoldsKeys(Protocol):
     def holding_keys(self) -> bool: ...
 
     def when_ready(self, callback: Callable[[], None]) -> None: ...
+
+
+def holding_keys(node: object) -> HoldsKeys | None:
+    """``node``, while it is a :class:`HoldsKeys` widget holding keys; else None.
+
+    Asked by name: ``isinstance`` with the runtime-checkable Protocol costs 11 us a widget, a
+    millisecond for a screen's worth, and :meth:`OneKeyAtATime._busy_node` walks the screen
+    several times for each key.
+    """
+    return cast(HoldsKeys, node) if getattr(node, "holding_keys", False) else None
 
 
 class WaitingKeys:
@@ -108,9 +117,7 @@ class OneKeyAtATime(App[None]):
         for node in self.screen.walk_children(with_self=True):
             if not node.is_mounted or not node._message_queue.empty():
                 return node
-            # (Asked by name: isinstance with the runtime-checkable HoldsKeys costs 11 us a widget,
-            # a millisecond for a screen's worth, and this walk runs several times for each key.)
-            if getattr(node, "holding_keys", False):
+            if holding_keys(node):
                 return node
         return None
 
@@ -137,8 +144,8 @@ class OneKeyAtATime(App[None]):
         if self._typed_in_hand is not event:
             return
         node = self._busy_node()
-        if isinstance(node, HoldsKeys) and node.holding_keys:  # it acts once rows come: the next key waits too
-            node.when_ready(partial(self._typed_done, event))
+        if holder := holding_keys(node):  # it acts once rows come: the next key waits too
+            holder.when_ready(partial(self._typed_done, event))
             return
         if node is not None and time.monotonic() - self._typed_since < KEY_SETTLE:
             if node.call_later(self._typed_done, event):
